@@ -1,0 +1,113 @@
+package io.takeover.flink;
+
+import io.takeover.flink.ingest.RawRecord;
+import io.takeover.flink.ingest.RawRecordDeserializer;
+import io.takeover.schemas.DeadLetter;
+import io.takeover.schemas.FleetStats;
+import io.takeover.schemas.Transition;
+import io.takeover.schemas.wire.Codecs;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * Wires the label pipeline to Kafka: reads steps and interventions, writes transitions,
+ * fleet statistics and dead letters with exactly-once delivery, RocksDB state and
+ * incremental checkpoints.
+ */
+public final class LabelJob {
+
+    public static final String NAME = "takeover-label";
+
+    private final LabelJobSettings settings;
+
+    public LabelJob(LabelJobSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Submits the job to the environment's cluster (a MiniCluster when run locally). */
+    public JobClient start(StreamExecutionEnvironment env) throws Exception {
+        wire(env);
+        return env.executeAsync(NAME);
+    }
+
+    /** The environment this job wants: RocksDB, incremental checkpoints, no Kryo fallback. */
+    public Configuration configuration() {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir());
+        conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        return conf;
+    }
+
+    void wire(StreamExecutionEnvironment env) {
+        env.setParallelism(settings.parallelism());
+        env.enableCheckpointing(settings.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+
+        DataStream<RawRecord> steps = env.fromSource(source(settings.topics().steps()),
+                WatermarkStrategy.noWatermarks(), "steps").uid("steps-source");
+        DataStream<RawRecord> interventions = env.fromSource(source(settings.topics().interventions()),
+                WatermarkStrategy.noWatermarks(), "interventions").uid("interventions-source");
+
+        LabelPipeline.Outputs out = LabelPipeline.build(steps, interventions, settings);
+        out.transitions().sinkTo(sink(settings.topics().transitions(), "transitions",
+                Transition::getRobotId, Codecs.TRANSITION::encode)).name("transitions-sink").uid("transitions-sink");
+        out.fleetStats().sinkTo(sink(settings.topics().fleetStats(), "fleet-stats",
+                FleetStats::getTask, Codecs.FLEET_STATS::encode)).name("fleet-stats-sink").uid("fleet-stats-sink");
+        out.deadLetters().sinkTo(sink(settings.topics().deadLetters(), "dead-letters",
+                DeadLetter::getSourceTopic, Codecs.DEAD_LETTER::encode)).name("dead-letters-sink")
+                .uid("dead-letters-sink");
+    }
+
+    private KafkaSource<RawRecord> source(String topic) {
+        return KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setTopics(topic)
+                .setGroupId(NAME)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new RawRecordDeserializer())
+                .setProperty("partition.discovery.interval.ms", "30000")
+                .build();
+    }
+
+    private <T> KafkaSink<T> sink(String topic, String name, KeyOf<T> key, SerializationSchema<T> value) {
+        Properties producer = new Properties();
+        // below the broker's default transaction.max.timeout.ms (15 min)
+        producer.setProperty("transaction.timeout.ms", "600000");
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setKafkaProducerConfig(producer)
+                .setRecordSerializer(KafkaRecordSerializationSchema.<T>builder()
+                        .setTopic(topic)
+                        .setKeySerializationSchema(v -> key.of(v).getBytes(StandardCharsets.UTF_8))
+                        .setValueSerializationSchema(value)
+                        .build())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(settings.topics().prefix() + NAME + "-" + name)
+                .build();
+    }
+
+    /** A serializable key extractor. */
+    private interface KeyOf<T> extends java.io.Serializable {
+        String of(T value);
+    }
+}

@@ -1,0 +1,57 @@
+package io.takeover.flink;
+
+import io.takeover.flink.label.LabelSettings;
+import io.takeover.schemas.Topics;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything the label job can be told, validated once.
+ *
+ * @param bootstrapServers   Kafka to read from and write to
+ * @param topics             topic names (prefix)
+ * @param label              the RLIF labelling choices
+ * @param outOfOrderness     how far event times of one input may run backwards (watermark lag)
+ * @param statsWindow        event-time window of the fleet statistics
+ * @param checkpointInterval exactly-once commits happen at each checkpoint: the output delay
+ * @param checkpointDir      durable place for RocksDB checkpoints (a file:// or s3:// URI)
+ * @param parallelism        operator parallelism
+ * @param taskDims           task → {obs_dim, act_dim}, checked on every step of a known task
+ * @param maxRecordBytes     larger input records are dead-lettered unread
+ * @param maxFutureSkew      event times further ahead of the job's clock are dead-lettered
+ */
+public record LabelJobSettings(String bootstrapServers, Topics topics, LabelSettings label, Duration outOfOrderness,
+        Duration statsWindow, Duration checkpointInterval, String checkpointDir, int parallelism,
+        Map<String, int[]> taskDims, int maxRecordBytes, Duration maxFutureSkew) implements Serializable {
+
+    public LabelJobSettings {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("bootstrap servers are required");
+        }
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
+        }
+        if (checkpointInterval.toMillis() < 100 || statsWindow.toMillis() < 100) {
+            throw new IllegalArgumentException("checkpoint interval and stats window must be >= 100 ms");
+        }
+        taskDims = Map.copyOf(taskDims);
+    }
+
+    /** Defaults that work on one machine. */
+    public static LabelJobSettings local(String bootstrapServers, String checkpointDir, Map<String, int[]> taskDims) {
+        return new LabelJobSettings(bootstrapServers, Topics.DEFAULT, LabelSettings.DEFAULT, Duration.ofMillis(500),
+                Duration.ofSeconds(10), Duration.ofSeconds(2), checkpointDir, 1, taskDims, 1 << 20,
+                Duration.ofMinutes(5));
+    }
+
+    public LabelJobSettings withCheckpointInterval(Duration interval) {
+        return new LabelJobSettings(bootstrapServers, topics, label, outOfOrderness, statsWindow, interval,
+                checkpointDir, parallelism, taskDims, maxRecordBytes, maxFutureSkew);
+    }
+
+    public LabelJobSettings withParallelism(int p) {
+        return new LabelJobSettings(bootstrapServers, topics, label, outOfOrderness, statsWindow, checkpointInterval,
+                checkpointDir, p, taskDims, maxRecordBytes, maxFutureSkew);
+    }
+}

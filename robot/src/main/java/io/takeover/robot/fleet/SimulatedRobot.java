@@ -1,0 +1,139 @@
+package io.takeover.robot.fleet;
+
+import io.takeover.robot.operator.ScriptedOperator;
+import io.takeover.robot.policy.MlpPolicy;
+import io.takeover.robot.sdk.PolicySource;
+import io.takeover.robot.sdk.RobotOutbox;
+import io.takeover.robot.task.Environment;
+import io.takeover.robot.task.TaskSpec;
+import io.takeover.schemas.Control;
+import io.takeover.schemas.Intervention;
+import io.takeover.schemas.InterventionKind;
+import io.takeover.schemas.Step;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One simulated robot with its operator. Each {@link #tick} is one control step: the operator
+ * may take over or hand back, whoever is in control acts, and the step is published. At the
+ * end of an episode a final step carries the last observation with an empty action.
+ */
+public final class SimulatedRobot {
+
+    private static final List<Float> NO_ACTION = List.of();
+
+    private final String robotId;
+    private final Environment env;
+    private final TaskSpec spec;
+    private final ScriptedOperator operator;
+    private final PolicySource policies;
+    private final RobotOutbox outbox;
+    private final Random rng;
+    private final float[] action;
+
+    private MlpPolicy.Actor actor;
+    private int episode = -1;
+    private String episodeId;
+    private long step;
+    private float[] obs;
+
+    public SimulatedRobot(String robotId, Environment env, ScriptedOperator operator, PolicySource policies,
+            RobotOutbox outbox, long seed) {
+        this.robotId = robotId;
+        this.env = env;
+        this.spec = env.spec();
+        this.operator = operator;
+        this.policies = policies;
+        this.outbox = outbox;
+        this.rng = new Random(seed);
+        this.action = new float[spec.actDim()];
+    }
+
+    /** Takes one control step at event time {@code now}. */
+    public void tick(Instant now) {
+        if (obs == null) {
+            startEpisode(now);
+        }
+        switch (operator.observe(obs, step)) {
+            case TAKEOVER -> intervene(now, InterventionKind.TAKEOVER, "heading for failure");
+            case HANDBACK -> intervene(now, InterventionKind.HANDBACK, "safe");
+            case NONE -> { }
+        }
+        refreshPolicy();
+        long version = actor == null ? 0 : actor.version();
+        Control control;
+        if (operator.inControl()) {
+            control = Control.OPERATOR;
+            System.arraycopy(operator.act(obs), 0, action, 0, action.length);
+        } else {
+            control = Control.POLICY;
+            if (actor == null) {
+                for (int i = 0; i < action.length; i++) {
+                    action[i] = spec.actionLow()[i] + rng.nextFloat() * (spec.actionHigh()[i] - spec.actionLow()[i]);
+                }
+            } else {
+                actor.sample(obs, rng, action);
+            }
+        }
+        float[] next = env.step(action);
+        outbox.step(step(now, obs, boxed(action), version, control, env.lastReward(), false, false, null));
+        obs = next;
+        step++;
+        boolean terminated = env.terminated();
+        if (terminated || step >= spec.maxSteps()) {
+            Instant end = now.plusMillis(1);
+            outbox.step(step(end, obs, NO_ACTION, version, operator.inControl() ? Control.OPERATOR : Control.POLICY,
+                    null, terminated, !terminated, env.succeeded()));
+            if (operator.endEpisode()) {
+                intervene(end, InterventionKind.HANDBACK, "episode ended");
+            }
+            obs = null;
+        }
+    }
+
+    public String robotId() {
+        return robotId;
+    }
+
+    /** Version of the policy the robot acts with now; 0 before the first. */
+    public long policyVersion() {
+        return actor == null ? 0 : actor.version();
+    }
+
+    private void startEpisode(Instant now) {
+        episode++;
+        episodeId = robotId + "/" + now.toEpochMilli() + "-" + episode;
+        step = 0;
+        obs = env.reset(rng);
+    }
+
+    private void refreshPolicy() {
+        MlpPolicy newest = policies.current();
+        if (newest != null && (actor == null || newest.version() != actor.version())) {
+            actor = newest.newActor();
+        }
+    }
+
+    private void intervene(Instant at, InterventionKind kind, String reason) {
+        outbox.intervention(Intervention.newBuilder().setRobotId(robotId).setEpisodeId(episodeId)
+                .setOperatorId(operator.id()).setEventTime(at).setKind(kind).setReason(reason).build());
+    }
+
+    private Step step(Instant at, float[] observation, List<Float> act, long version, Control control,
+            Float reward, boolean terminated, boolean truncated, Boolean success) {
+        return Step.newBuilder().setRobotId(robotId).setTask(spec.name()).setEpisodeId(episodeId).setStep(step)
+                .setEventTime(at).setObservation(boxed(observation)).setAction(act).setPolicyVersion(version)
+                .setControl(control).setReward(reward).setTerminated(terminated).setTruncated(truncated)
+                .setSuccess(success).build();
+    }
+
+    private static List<Float> boxed(float[] values) {
+        List<Float> list = new ArrayList<>(values.length);
+        for (float v : values) {
+            list.add(v);
+        }
+        return list;
+    }
+}

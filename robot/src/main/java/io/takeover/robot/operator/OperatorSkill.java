@@ -1,0 +1,16 @@
+package io.takeover.robot.operator;
+
+import java.util.Random;
+
+/** What a scripted operator knows about one task: how to judge risk and how to control it. */
+public interface OperatorSkill {
+
+    /** The operator's own judgement that the robot is heading for failure. */
+    boolean headingForFailure(float[] obs, long step);
+
+    /** Safe enough to hand control back to the policy. */
+    boolean safe(float[] obs);
+
+    /** The operator's action (imperfect: noise comes from the operator, not the skill). */
+    float[] act(float[] obs);
+}

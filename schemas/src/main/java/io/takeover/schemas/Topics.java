@@ -1,0 +1,54 @@
+package io.takeover.schemas;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Kafka topics of the wire contract. Names are the contract: {@code prefix + suffix},
+ * the prefix configurable (default {@code takeover.}) so several deployments can share a cluster.
+ */
+public record Topics(String prefix) {
+
+    public static final String DEFAULT_PREFIX = "takeover.";
+    public static final Topics DEFAULT = new Topics(DEFAULT_PREFIX);
+
+    public static final String STEPS = "steps";
+    public static final String INTERVENTIONS = "interventions";
+    public static final String TRANSITIONS = "transitions";
+    public static final String POLICIES = "policies";
+    public static final String FLEET_STATS = "fleet-stats";
+    public static final String DEAD_LETTERS = "dead-letters";
+
+    public Topics {
+        if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
+            throw new IllegalArgumentException("topic prefix must match [A-Za-z0-9._-]*, got '" + prefix + "'");
+        }
+    }
+
+    public String steps() { return prefix + STEPS; }
+    public String interventions() { return prefix + INTERVENTIONS; }
+    public String transitions() { return prefix + TRANSITIONS; }
+    public String policies() { return prefix + POLICIES; }
+    public String fleetStats() { return prefix + FLEET_STATS; }
+    public String deadLetters() { return prefix + DEAD_LETTERS; }
+
+    /** How each topic is created: partitions and topic-level configs. */
+    public record Spec(String name, int partitions, Map<String, String> configs) {}
+
+    /**
+     * The topics with the settings they need. Time retention is off on the data topics so
+     * that steps replayed with old event times are not deleted on arrival; size bounds
+     * them instead. Policies are compacted: the newest snapshot per task survives.
+     */
+    public List<Spec> specs(int dataPartitions) {
+        Map<String, String> data = Map.of("retention.ms", "-1", "retention.bytes", String.valueOf(8L << 30));
+        return List.of(
+                new Spec(steps(), dataPartitions, data),
+                new Spec(interventions(), dataPartitions, data),
+                new Spec(transitions(), dataPartitions, data),
+                new Spec(policies(), 1, Map.of("cleanup.policy", "compact", "retention.ms", "-1",
+                        "max.message.bytes", String.valueOf(16 << 20))),
+                new Spec(fleetStats(), 1, data),
+                new Spec(deadLetters(), 1, data));
+    }
+}

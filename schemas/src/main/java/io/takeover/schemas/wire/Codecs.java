@@ -1,0 +1,26 @@
+package io.takeover.schemas.wire;
+
+import io.takeover.schemas.DeadLetter;
+import io.takeover.schemas.FleetStats;
+import io.takeover.schemas.Intervention;
+import io.takeover.schemas.PolicySnapshot;
+import io.takeover.schemas.Step;
+import io.takeover.schemas.Transition;
+
+/** One codec per record of the contract. */
+public final class Codecs {
+
+    public static final WireCodec<Step> STEP = new WireCodec<>("Step", Step.getEncoder(), Step.getDecoder());
+    public static final WireCodec<Intervention> INTERVENTION =
+            new WireCodec<>("Intervention", Intervention.getEncoder(), Intervention.getDecoder());
+    public static final WireCodec<Transition> TRANSITION =
+            new WireCodec<>("Transition", Transition.getEncoder(), Transition.getDecoder());
+    public static final WireCodec<PolicySnapshot> POLICY_SNAPSHOT =
+            new WireCodec<>("PolicySnapshot", PolicySnapshot.getEncoder(), PolicySnapshot.getDecoder());
+    public static final WireCodec<FleetStats> FLEET_STATS =
+            new WireCodec<>("FleetStats", FleetStats.getEncoder(), FleetStats.getDecoder());
+    public static final WireCodec<DeadLetter> DEAD_LETTER =
+            new WireCodec<>("DeadLetter", DeadLetter.getEncoder(), DeadLetter.getDecoder());
+
+    private Codecs() {}
+}
