@@ -1,0 +1,173 @@
+package io.takeover.learner;
+
+import ai.djl.Device;
+import io.takeover.learner.publish.PolicyPublisher;
+import io.takeover.learner.publish.SnapshotExporter;
+import io.takeover.learner.sac.SacAgent;
+import io.takeover.learner.sac.UpdateStats;
+import io.takeover.replay.store.Batch;
+import io.takeover.replay.store.ReplayStore;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The learner loop: waits for enough replay, fixes the observation normalisation from it,
+ * then takes SAC gradient steps on uniform batches and publishes the actor every
+ * {@code publishEvery} steps, with versions going on from the last one on the topic.
+ */
+public final class Learner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Learner.class);
+    private static final int NORMALISATION_SAMPLE = 4096;
+
+    private final LearnerSettings settings;
+    private final ReplayStore replay;
+    private final PolicyPublisher publisher;
+    private final Thread thread;
+    private final AtomicLong gradientSteps = new AtomicLong();
+    private final AtomicLong publishedVersion = new AtomicLong();
+    private volatile boolean running = true;
+    private volatile UpdateStats lastStats;
+    private volatile double stepsPerSecond;
+    private volatile Throwable failure;
+
+    public Learner(LearnerSettings settings, ReplayStore replay, PolicyPublisher publisher) {
+        this.settings = settings;
+        this.replay = replay;
+        this.publisher = publisher;
+        this.thread = new Thread(this::run, "learner-" + settings.task());
+        this.thread.setDaemon(true);
+    }
+
+    public Learner start() {
+        thread.start();
+        return this;
+    }
+
+    public long gradientSteps() {
+        return gradientSteps.get();
+    }
+
+    public long publishedVersion() {
+        return publishedVersion.get();
+    }
+
+    public double stepsPerSecond() {
+        return stepsPerSecond;
+    }
+
+    public UpdateStats lastStats() {
+        return lastStats;
+    }
+
+    /** Why the loop stopped, if it failed. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    private void run() {
+        try {
+            if (!awaitReplay()) {
+                return;
+            }
+            float[][] normalisation = normalisation();
+            long version = publisher.lastPublishedVersion(settings.task());
+            publishedVersion.set(version);
+            SnapshotExporter exporter = new SnapshotExporter(settings.task(), settings.actionLow(), settings.actionHigh());
+            Device device = settings.device().equals("gpu") ? Device.gpu() : Device.cpu();
+            try (SacAgent agent = new SacAgent(settings.sac(), settings.obsDim(), settings.actDim(),
+                    settings.actionLow(), settings.actionHigh(), normalisation[0], normalisation[1], device)) {
+                LOG.info("learner {} training on {} from version {}", settings.task(), device, version);
+                train(agent, exporter, version);
+            }
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            LOG.error("learner {} stopped", settings.task(), e);
+        }
+    }
+
+    private void train(SacAgent agent, SnapshotExporter exporter, long version) {
+        Random rng = new Random(settings.sac().seed());
+        Batch batch = Batch.allocate(settings.sac().batchSize(), settings.obsDim(), settings.actDim());
+        long windowStart = System.nanoTime();
+        long windowSteps = 0;
+        while (running) {
+            replay.sampleUniform(batch, rng);
+            lastStats = agent.update(batch);
+            long steps = gradientSteps.incrementAndGet();
+            windowSteps++;
+            long now = System.nanoTime();
+            if (now - windowStart >= 2_000_000_000L) {
+                stepsPerSecond = windowSteps * 1e9 / (now - windowStart);
+                windowStart = now;
+                windowSteps = 0;
+            }
+            if (steps % settings.publishEvery() == 0) {
+                long parent = version;
+                version++;
+                UpdateStats s = lastStats;
+                publisher.publish(exporter.export(agent.actor(), version, parent, agent.obsMean(), agent.obsStd(),
+                        Map.of("gradient_steps", (double) steps, "critic_loss", (double) s.criticLoss(),
+                                "actor_loss", (double) s.actorLoss(), "alpha", (double) s.alpha(),
+                                "mean_q", (double) s.meanQ())));
+                publishedVersion.set(version);
+            }
+        }
+    }
+
+    private boolean awaitReplay() throws RuntimeException {
+        long lastReport = System.nanoTime();
+        while (running && replay.size() < settings.minReplaySize()) {
+            if (System.nanoTime() - lastReport > LearnerSettings.WAIT_REPORT.toNanos()) {
+                LOG.info("learner {} waiting for replay: {} of {} transitions", settings.task(), replay.size(),
+                        settings.minReplaySize());
+                lastReport = System.nanoTime();
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return running;
+    }
+
+    /** Per-dimension mean and std of observations in the replay now; fixed for this run. */
+    private float[][] normalisation() {
+        int n = (int) Math.min(NORMALISATION_SAMPLE, Math.max(replay.size(), 1));
+        int d = settings.obsDim();
+        Batch sample = Batch.allocate(n, d, settings.actDim());
+        replay.sampleUniform(sample, new Random(settings.sac().seed() + 1));
+        float[] mean = new float[d];
+        float[] std = new float[d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                mean[j] += sample.observations()[i * d + j] / n;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                float diff = sample.observations()[i * d + j] - mean[j];
+                std[j] += diff * diff / n;
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            std[j] = (float) Math.max(Math.sqrt(std[j]), 1e-2);
+        }
+        return new float[][] {mean, std};
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

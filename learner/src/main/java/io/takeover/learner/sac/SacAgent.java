@@ -1,0 +1,274 @@
+package io.takeover.learner.sac;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import io.takeover.replay.store.Batch;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Soft actor-critic on DJL: tanh-Gaussian actor, twin critics with Polyak-averaged targets,
+ * learned entropy temperature (target entropy −|A|). Observations are normalised with fixed
+ * statistics and actions mapped to [−1, 1] before they reach the networks; the rewards are the
+ * RLIF labels carried by the batch.
+ */
+public final class SacAgent implements AutoCloseable {
+
+    private static final float LOG_STD_MIN = -5f;
+    private static final float LOG_STD_MAX = 2f;
+    private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+    private final SacSettings settings;
+    private final int obsDim;
+    private final int actDim;
+    private final float[] actionMid;
+    private final float[] actionHalf;
+    private final float[] obsMean;
+    private final float[] obsStd;
+    private final float targetEntropy;
+
+    private final NDManager manager;
+    private final Model actorModel;
+    private final Model criticModel;
+    private final Model targetModel;
+    private final Trainer actorTrainer;
+    private final Trainer criticTrainer;
+    private final ParameterStore inference;
+    private final NDArray obsMeanArray;
+    private final NDArray obsStdArray;
+    private final NDArray actionMidArray;
+    private final NDArray actionHalfArray;
+
+    private double logAlpha;
+    private final ScalarAdam alphaOptimizer;
+    private long steps;
+
+    public SacAgent(SacSettings settings, int obsDim, int actDim, float[] actionLow, float[] actionHigh,
+            float[] obsMean, float[] obsStd, Device device) {
+        this.settings = settings;
+        this.obsDim = obsDim;
+        this.actDim = actDim;
+        this.actionMid = new float[actDim];
+        this.actionHalf = new float[actDim];
+        for (int i = 0; i < actDim; i++) {
+            actionMid[i] = (actionHigh[i] + actionLow[i]) / 2;
+            actionHalf[i] = (actionHigh[i] - actionLow[i]) / 2;
+        }
+        this.obsMean = obsMean.clone();
+        this.obsStd = obsStd.clone();
+        this.targetEntropy = -actDim;
+        this.logAlpha = Math.log(settings.initialAlpha());
+        this.alphaOptimizer = new ScalarAdam(settings.alphaLr());
+
+        Engine.getInstance().setRandomSeed((int) settings.seed());
+        this.manager = NDManager.newBaseManager(device);
+        this.obsMeanArray = manager.create(obsMean);
+        this.obsStdArray = manager.create(obsStd);
+        this.actionMidArray = manager.create(actionMid);
+        this.actionHalfArray = manager.create(actionHalf);
+
+        actorModel = Model.newInstance("actor", device);
+        actorModel.setBlock(Networks.actor(settings.hidden(), actDim));
+        criticModel = Model.newInstance("critic", device);
+        criticModel.setBlock(Networks.twinCritic(settings.hidden()));
+        targetModel = Model.newInstance("target-critic", device);
+        targetModel.setBlock(Networks.twinCritic(settings.hidden()));
+
+        actorTrainer = actorModel.newTrainer(config(settings.actorLr(), device));
+        actorTrainer.initialize(new Shape(1, obsDim));
+        criticTrainer = criticModel.newTrainer(config(settings.criticLr(), device));
+        criticTrainer.initialize(new Shape(1, obsDim + actDim));
+        targetModel.getBlock().initialize(manager, DataType.FLOAT32, new Shape(1, obsDim + actDim));
+        copyParameters(criticModel.getBlock(), targetModel.getBlock());
+        inference = new ParameterStore(manager, false);
+    }
+
+    private static DefaultTrainingConfig config(float lr, Device device) {
+        return new DefaultTrainingConfig(Loss.l2Loss())
+                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr)).build())
+                .optDevices(new Device[] {device});
+    }
+
+    /** One gradient step of critics, actor, temperature and targets on {@code batch}. */
+    public UpdateStats update(Batch batch) {
+        int b = batch.size();
+        try (NDManager step = manager.newSubManager()) {
+            NDArray obs = normalise(step.create(batch.observations(), new Shape(b, obsDim)));
+            NDArray next = normalise(step.create(batch.nextObservations(), new Shape(b, obsDim)));
+            NDArray act = step.create(batch.actions(), new Shape(b, actDim)).sub(actionMidArray).div(actionHalfArray);
+            NDArray reward = step.create(batch.rewards(), new Shape(b, 1));
+            NDArray notDone = step.ones(new Shape(b, 1)).sub(step.create(batch.dones(), new Shape(b, 1)));
+            float alpha = (float) Math.exp(logAlpha);
+
+            // Bellman target, no gradients: r + γ (1 − done) (min Q'(s', a') − α log π(a'|s'))
+            NDArray[] nextPolicy = sample(actorModel.getBlock().forward(inference, new NDList(next), false).head());
+            NDList nextQ = targetModel.getBlock().forward(inference,
+                    new NDList(NDArrays.concat(new NDList(next, nextPolicy[0]), 1)), false);
+            NDArray softNext = NDArrays.minimum(nextQ.get(0), nextQ.get(1)).sub(nextPolicy[1].mul(alpha));
+            NDArray target = reward.add(notDone.mul(softNext).mul(settings.gamma()));
+
+            float criticLoss;
+            float meanQ;
+            try (GradientCollector collector = criticTrainer.newGradientCollector()) {
+                NDList q = criticTrainer.forward(new NDList(NDArrays.concat(new NDList(obs, act), 1)));
+                NDArray loss = q.get(0).sub(target).square().mean().add(q.get(1).sub(target).square().mean());
+                collector.backward(loss);
+                criticLoss = loss.getFloat();
+                meanQ = q.get(0).mean().getFloat();
+            }
+            criticTrainer.step();
+
+            float actorLoss;
+            float meanLogProb;
+            try (GradientCollector collector = actorTrainer.newGradientCollector()) {
+                NDArray[] policy = sample(actorTrainer.forward(new NDList(obs)).head());
+                NDList q = criticModel.getBlock().forward(inference,
+                        new NDList(NDArrays.concat(new NDList(obs, policy[0]), 1)), true);
+                NDArray loss = policy[1].mul(alpha).sub(NDArrays.minimum(q.get(0), q.get(1))).mean();
+                collector.backward(loss);
+                actorLoss = loss.getFloat();
+                meanLogProb = policy[1].mean().getFloat();
+            }
+            actorTrainer.step();
+            zeroGradients(criticModel.getBlock()); // the actor's loss flowed through the critics too
+
+            // Temperature: minimise −log α (log π + target entropy), gradient in closed form.
+            logAlpha -= alphaOptimizer.step(-(meanLogProb + targetEntropy));
+            polyak(criticModel.getBlock(), targetModel.getBlock(), settings.tau());
+            steps++;
+            return new UpdateStats(criticLoss, actorLoss, meanQ, (float) Math.exp(logAlpha), -meanLogProb);
+        }
+    }
+
+    /** Deterministic actions (squashed means, in task units) for a batch of raw observations. */
+    public float[] act(float[] observations, int count) {
+        try (NDManager step = manager.newSubManager()) {
+            NDArray obs = normalise(step.create(observations, new Shape(count, obsDim)));
+            NDArray out = actorModel.getBlock().forward(inference, new NDList(obs), false).head();
+            return out.get(":, 0:" + actDim).tanh().mul(actionHalfArray).add(actionMidArray).toFloatArray();
+        }
+    }
+
+    public long steps() {
+        return steps;
+    }
+
+    public Block actor() {
+        return actorModel.getBlock();
+    }
+
+    public float[] obsMean() {
+        return obsMean.clone();
+    }
+
+    public float[] obsStd() {
+        return obsStd.clone();
+    }
+
+    public float alpha() {
+        return (float) Math.exp(logAlpha);
+    }
+
+    /** Draws a = tanh(u), u ~ N(mean, σ); returns {a, log π(a|s)} with log π of shape (batch, 1). */
+    private NDArray[] sample(NDArray out) {
+        NDArray mean = out.get(":, 0:" + actDim);
+        NDArray logStd = out.get(":, " + actDim + ":").clip(LOG_STD_MIN, LOG_STD_MAX);
+        NDArray noise = mean.getManager().randomNormal(mean.getShape());
+        NDArray u = mean.add(logStd.exp().mul(noise));
+        NDArray a = u.tanh();
+        NDArray gaussian = noise.square().mul(-0.5f).sub(logStd).sub((float) HALF_LOG_2PI);
+        NDArray squash = a.square().mul(-1).add(1 + 1e-6f).log();
+        NDArray logProb = gaussian.sub(squash).sum(new int[] {1}, true);
+        return new NDArray[] {a, logProb};
+    }
+
+    private NDArray normalise(NDArray obs) {
+        return obs.sub(obsMeanArray).div(obsStdArray);
+    }
+
+    private static void zeroGradients(Block block) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            NDArray array = p.getValue().getArray();
+            if (array.hasGradient()) {
+                try (NDArray grad = array.getGradient()) {
+                    grad.subi(grad);
+                }
+            }
+        }
+    }
+
+    private static void copyParameters(Block from, Block to) {
+        List<Parameter> source = parameters(from);
+        List<Parameter> dest = parameters(to);
+        for (int i = 0; i < source.size(); i++) {
+            source.get(i).getArray().copyTo(dest.get(i).getArray());
+        }
+    }
+
+    private static void polyak(Block from, Block to, float tau) {
+        List<Parameter> source = parameters(from);
+        List<Parameter> dest = parameters(to);
+        for (int i = 0; i < source.size(); i++) {
+            NDArray target = dest.get(i).getArray();
+            try (NDArray mixed = source.get(i).getArray().mul(tau)) {
+                target.muli(1 - tau).addi(mixed);
+            }
+        }
+    }
+
+    private static List<Parameter> parameters(Block block) {
+        List<Parameter> list = new ArrayList<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            list.add(p.getValue());
+        }
+        return list;
+    }
+
+    @Override
+    public void close() {
+        actorTrainer.close();
+        criticTrainer.close();
+        actorModel.close();
+        criticModel.close();
+        targetModel.close();
+        manager.close();
+    }
+
+    /** Adam for one scalar parameter: returns the step to subtract. */
+    private static final class ScalarAdam {
+        private final double lr;
+        private double m;
+        private double v;
+        private long t;
+
+        ScalarAdam(double lr) {
+            this.lr = lr;
+        }
+
+        double step(double grad) {
+            t++;
+            m = 0.9 * m + 0.1 * grad;
+            v = 0.999 * v + 0.001 * grad * grad;
+            double mHat = m / (1 - Math.pow(0.9, t));
+            double vHat = v / (1 - Math.pow(0.999, t));
+            return lr * mHat / (Math.sqrt(vHat) + 1e-8);
+        }
+    }
+}
