@@ -2,21 +2,20 @@ package io.takeover.flink;
 
 import io.takeover.flink.ingest.RawRecord;
 import io.takeover.flink.ingest.RawRecordDeserializer;
+import io.takeover.flink.sink.KeyedWireSerializer;
 import io.takeover.schemas.DeadLetter;
 import io.takeover.schemas.FleetStats;
 import io.takeover.schemas.Transition;
 import io.takeover.schemas.wire.Codecs;
-import java.nio.charset.StandardCharsets;
+import io.takeover.schemas.wire.WireCodec;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -70,11 +69,11 @@ public final class LabelJob {
 
         LabelPipeline.Outputs out = LabelPipeline.build(steps, interventions, settings);
         out.transitions().sinkTo(sink(settings.topics().transitions(), "transitions",
-                Transition::getRobotId, Codecs.TRANSITION::encode)).name("transitions-sink").uid("transitions-sink");
+                Transition::getRobotId, Codecs.TRANSITION)).name("transitions-sink").uid("transitions-sink");
         out.fleetStats().sinkTo(sink(settings.topics().fleetStats(), "fleet-stats",
-                FleetStats::getTask, Codecs.FLEET_STATS::encode)).name("fleet-stats-sink").uid("fleet-stats-sink");
+                FleetStats::getTask, Codecs.FLEET_STATS)).name("fleet-stats-sink").uid("fleet-stats-sink");
         out.deadLetters().sinkTo(sink(settings.topics().deadLetters(), "dead-letters",
-                DeadLetter::getSourceTopic, Codecs.DEAD_LETTER::encode)).name("dead-letters-sink")
+                DeadLetter::getSourceTopic, Codecs.DEAD_LETTER)).name("dead-letters-sink")
                 .uid("dead-letters-sink");
     }
 
@@ -89,25 +88,16 @@ public final class LabelJob {
                 .build();
     }
 
-    private <T> KafkaSink<T> sink(String topic, String name, KeyOf<T> key, SerializationSchema<T> value) {
+    private <T> KafkaSink<T> sink(String topic, String name, KeyedWireSerializer.KeyOf<T> key, WireCodec<T> codec) {
         Properties producer = new Properties();
         // below the broker's default transaction.max.timeout.ms (15 min)
         producer.setProperty("transaction.timeout.ms", "600000");
         return KafkaSink.<T>builder()
                 .setBootstrapServers(settings.bootstrapServers())
                 .setKafkaProducerConfig(producer)
-                .setRecordSerializer(KafkaRecordSerializationSchema.<T>builder()
-                        .setTopic(topic)
-                        .setKeySerializationSchema(v -> key.of(v).getBytes(StandardCharsets.UTF_8))
-                        .setValueSerializationSchema(value)
-                        .build())
+                .setRecordSerializer(new KeyedWireSerializer<>(topic, key, codec))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(settings.topics().prefix() + NAME + "-" + name)
                 .build();
-    }
-
-    /** A serializable key extractor. */
-    private interface KeyOf<T> extends java.io.Serializable {
-        String of(T value);
     }
 }

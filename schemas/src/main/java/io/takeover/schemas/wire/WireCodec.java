@@ -1,6 +1,7 @@
 package io.takeover.schemas.wire;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.avro.message.BadHeaderException;
@@ -12,11 +13,13 @@ import org.apache.avro.message.MissingSchemaException;
  * Avro single-object encoding of one record type: {@code C3 01}, the 8-byte little-endian
  * CRC-64-AVRO fingerprint of the writer schema, then the binary datum. Thread-safe.
  */
-public final class WireCodec<T> {
+public final class WireCodec<T> implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private final String typeName;
-    private final BinaryMessageEncoder<T> encoder;
-    private final BinaryMessageDecoder<T> decoder;
+    private final transient BinaryMessageEncoder<T> encoder;
+    private final transient BinaryMessageDecoder<T> decoder;
 
     WireCodec(String typeName, BinaryMessageEncoder<T> encoder, BinaryMessageDecoder<T> decoder) {
         this.typeName = typeName;
@@ -53,6 +56,11 @@ public final class WireCodec<T> {
             throw new WireFormatException(WireFormatException.Reason.UNDECODABLE,
                     "corrupt " + typeName + " datum (" + bytes.length + " bytes): " + e, e);
         }
+    }
+
+    /** Shipped to a Flink task by name: it resolves to the same codec there. */
+    private Object readResolve() {
+        return Codecs.byTypeName(typeName);
     }
 
     public String typeName() {

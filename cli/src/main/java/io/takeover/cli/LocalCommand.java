@@ -1,0 +1,85 @@
+package io.takeover.cli;
+
+import io.takeover.local.LocalSettings;
+import io.takeover.local.LocalStack;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code takeover local}: the whole loop on this machine, nothing else installed. */
+@Command(name = "local", mixinStandardHelpOptions = true,
+        description = "Run everything in one JVM: embedded Kafka, the label job on a Flink MiniCluster, "
+                + "replay, learner and a simulated fleet. Ctrl-C stops it cleanly.")
+final class LocalCommand implements Runnable {
+
+    @Option(names = "--robots", defaultValue = "8",
+            description = "Simulated robots (default ${DEFAULT-VALUE}); 0 runs the pipeline for outside producers.")
+    int robots;
+
+    @Option(names = "--duration", converter = DurationConverter.class,
+            description = "Stop after this long (e.g. 120s, 10m); default: until Ctrl-C.")
+    Duration duration;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Port of the embedded Kafka (default ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--data-dir", defaultValue = ".takeover/local",
+            description = "Where Kafka, checkpoints and replay keep their data (default ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--hz", defaultValue = "20", description = "Control rate of each simulated robot (default ${DEFAULT-VALUE}).")
+    int hz;
+
+    @Option(names = "--publish-every", defaultValue = "500",
+            description = "Learner gradient steps between published policies (default ${DEFAULT-VALUE}).")
+    int publishEvery;
+
+    @Option(names = "--progress-every", defaultValue = "5s", converter = DurationConverter.class,
+            description = "How often to print a progress line (default ${DEFAULT-VALUE}).")
+    Duration progressEvery;
+
+    @Override
+    public void run() {
+        long started = System.nanoTime();
+        System.out.println("Starting Takeover locally in " + dataDir.toAbsolutePath() + " …");
+        LocalSettings defaults = LocalSettings.defaults(dataDir);
+        LocalSettings settings = new LocalSettings(dataDir, robots, kafkaPort, defaults.task(), hz,
+                defaults.minReplaySize(), publishEvery, defaults.batchSize(), defaults.seed());
+        CountDownLatch stop = new CountDownLatch(1);
+        try (LocalStack stack = LocalStack.start(settings)) {
+            Thread hook = new Thread(() -> {
+                System.out.println("Stopping …");
+                stop.countDown();
+                stack.close();
+            }, "takeover-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            System.out.printf("Ready in %.1f s. Kafka bootstrap: %s (topics takeover.*). %s%n",
+                    (System.nanoTime() - started) / 1e9, stack.bootstrapServers(),
+                    robots > 0 ? robots + " simulated robots running pendulum at " + hz + " Hz."
+                            : "No simulated robots: produce Step and Intervention records to takeover.steps "
+                                    + "and takeover.interventions.");
+            long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+            while (System.nanoTime() < deadline) {
+                long wait = Math.min(progressEvery.toNanos(), deadline - System.nanoTime());
+                if (stop.await(Math.max(wait, 0), TimeUnit.NANOSECONDS)) {
+                    return;
+                }
+                System.out.println(ProgressLine.format((System.nanoTime() - started) / 1_000_000_000L,
+                        stack.learner().publishedVersion(), stack.board().totals(), stack.replay().size(),
+                        stack.learner().stepsPerSecond(), stack.learner().gradientSteps()));
+                if (stack.learner().failure() != null) {
+                    System.out.println("The learner stopped: " + stack.learner().failure()
+                            + " (details in the log); the rest keeps running.");
+                }
+            }
+            Runtime.getRuntime().removeShutdownHook(hook);
+            System.out.println("Duration reached; stopping …");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.out.println("Stopped.");
+    }
+}

@@ -1,0 +1,24 @@
+package io.takeover.local;
+
+import java.nio.file.Path;
+
+/**
+ * How {@code takeover local} runs everything in one JVM.
+ *
+ * @param dataDir       Kafka logs, Flink checkpoints and the replay store live under here
+ * @param robots        simulated robots (0: none; outside producers drive the pipeline)
+ * @param kafkaPort     port of the embedded broker (0: any free port)
+ * @param task          the task robots run and the learner improves
+ * @param hz            control rate of each simulated robot
+ * @param minReplaySize transitions before the learner starts
+ * @param publishEvery  gradient steps between published policies
+ * @param batchSize     learner batch size
+ * @param seed          seeds the fleet and the learner
+ */
+public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task, int hz, long minReplaySize,
+        int publishEvery, int batchSize, long seed) {
+
+    public static LocalSettings defaults(Path dataDir) {
+        return new LocalSettings(dataDir, 8, 9092, "pendulum", 20, 1000, 500, 256, 42);
+    }
+}

@@ -1,0 +1,142 @@
+package io.takeover.local;
+
+import io.takeover.flink.LabelJob;
+import io.takeover.flink.LabelJobSettings;
+import io.takeover.kafka.EmbeddedKafka;
+import io.takeover.kafka.TopicCreator;
+import io.takeover.learner.Learner;
+import io.takeover.learner.LearnerSettings;
+import io.takeover.learner.publish.PolicyPublisher;
+import io.takeover.learner.sac.SacSettings;
+import io.takeover.replay.ingest.TransitionIngest;
+import io.takeover.replay.store.ReplaySettings;
+import io.takeover.replay.store.ReplayStore;
+import io.takeover.robot.fleet.Fleet;
+import io.takeover.robot.fleet.FleetSettings;
+import io.takeover.robot.sdk.KafkaOutbox;
+import io.takeover.robot.sdk.PolicySubscriber;
+import io.takeover.robot.task.TaskSpec;
+import io.takeover.robot.task.Tasks;
+import io.takeover.schemas.Topics;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole loop in one JVM: embedded Kafka, the label job on a Flink MiniCluster, the
+ * replay store with its ingest, the learner, and a simulated fleet. Parts start in data-flow
+ * order and stop in reverse.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+    private static final int DATA_PARTITIONS = 4;
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final EmbeddedKafka kafka;
+    private final ReplayStore replay;
+    private final Learner learner;
+    private final FleetStatsBoard board;
+    private final Fleet fleet;
+    private final PolicySubscriber subscriber;
+
+    private LocalStack(LocalSettings settings) throws Exception {
+        try {
+            TaskSpec task = Tasks.spec(settings.task());
+            Topics topics = Topics.DEFAULT;
+
+            kafka = track(EmbeddedKafka.start(settings.dataDir().resolve("kafka"), settings.kafkaPort()));
+            TopicCreator.createAll(kafka.bootstrapServers(), topics, DATA_PARTITIONS);
+
+            LabelJob job = new LabelJob(LabelJobSettings.local(kafka.bootstrapServers(),
+                    settings.dataDir().resolve("checkpoints").toUri().toString(),
+                    Map.of(task.name(), new int[] {task.obsDim(), task.actDim()})));
+            JobClient jobClient = job.start(StreamExecutionEnvironment.createLocalEnvironment(job.configuration()));
+            started.push(() -> jobClient.cancel().get());
+
+            replay = track(ReplayStore.open(new ReplaySettings(settings.dataDir().resolve("replay").resolve(task.name()),
+                    task.name(), task.obsDim(), task.actDim(), 1_000_000)));
+            track(new TransitionIngest(kafka.bootstrapServers(), topics, replay).start());
+
+            PolicyPublisher publisher = track(new PolicyPublisher(kafka.bootstrapServers(), topics));
+            SacSettings sac = SacSettings.DEFAULT.withBatchSize(settings.batchSize());
+            learner = track(new Learner(new LearnerSettings(task.name(), task.obsDim(), task.actionLow(),
+                    task.actionHigh(), sac, settings.minReplaySize(), settings.publishEvery(), "cpu"), replay, publisher)
+                    .start());
+
+            board = track(new FleetStatsBoard(kafka.bootstrapServers(), topics, task.name()));
+
+            if (settings.robots() > 0) {
+                subscriber = track(new PolicySubscriber(kafka.bootstrapServers(), topics, task));
+                KafkaOutbox outbox = track(new KafkaOutbox(kafka.bootstrapServers(), topics));
+                fleet = track(new Fleet(new FleetSettings(settings.robots(), task.name(), settings.hz(), settings.seed(),
+                        "robot-"), subscriber, outbox));
+                fleet.start();
+            } else {
+                subscriber = null;
+                fleet = null;
+            }
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Starts everything; on failure, stops what had started. */
+    public static LocalStack start(LocalSettings settings) {
+        try {
+            return new LocalStack(settings);
+        } catch (Exception e) {
+            throw new IllegalStateException("local stack failed to start: " + e.getMessage(), e);
+        }
+    }
+
+    private <T extends AutoCloseable> T track(T part) {
+        started.push(part);
+        return part;
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public ReplayStore replay() {
+        return replay;
+    }
+
+    public Learner learner() {
+        return learner;
+    }
+
+    public FleetStatsBoard board() {
+        return board;
+    }
+
+    /** The simulated fleet, or null with {@code --robots 0}. */
+    public Fleet fleet() {
+        return fleet;
+    }
+
+    /** Stops the simulated robots first, so that what they sent can still be labelled. */
+    public void stopFleet() {
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable part = started.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("while stopping {}: {}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.takeover.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.takeover.schemas.Control;
+import io.takeover.schemas.DeadLetter;
+import io.takeover.schemas.Intervention;
+import io.takeover.schemas.InterventionKind;
+import io.takeover.schemas.Step;
+import io.takeover.schemas.Topics;
+import io.takeover.schemas.Transition;
+import io.takeover.schemas.wire.Codecs;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole loop in one JVM: embedded Kafka, the label job on a MiniCluster, replay, learner and
+ * four simulated robots. What a user would check: every takeover is labelled exactly once on the
+ * right step, robots act with newer policies, and bad input is dead-lettered without stopping
+ * the job.
+ */
+class EndToEndTest {
+
+    private static final Topics TOPICS = Topics.DEFAULT;
+
+    @Test
+    @Timeout(180)
+    void takeoversAreLabelledOnceOnTheRightStepAndRobotsPickUpNewPolicies(@TempDir Path dir) throws Exception {
+        LocalSettings settings = new LocalSettings(dir, 4, 0, "pendulum", 50, 300, 25, 64, 7);
+        try (LocalStack stack = LocalStack.start(settings)) {
+            String kafka = stack.bootstrapServers();
+            produceGarbageStep(kafka);
+
+            Await.until(Duration.ofSeconds(120), "every robot to act with policy version >= 2",
+                    () -> stack.fleet().robots().stream().allMatch(r -> r.policyVersion() >= 2));
+            long ticks = stack.fleet().ticks();
+            Await.until(Duration.ofSeconds(30), "robots to act a while longer",
+                    () -> stack.fleet().ticks() >= ticks + 150);
+            stack.stopFleet();
+
+            List<Step> steps = TopicReader.readRaw(kafka, TOPICS.steps()).stream()
+                    .filter(r -> !"robot-x".equals(new String(r.key(), StandardCharsets.UTF_8)))
+                    .map(r -> Codecs.STEP.decode(r.value())).collect(Collectors.toCollection(ArrayList::new));
+            List<Intervention> interventions =
+                    TopicReader.readAll(kafka, TOPICS.interventions(), Codecs.INTERVENTION);
+            Instant lastStep = steps.stream().map(Step::getEventTime).max(Comparator.naturalOrder()).orElseThrow();
+            // Once the fleet stops the watermark stops too: judge what lies well before the end.
+            Instant horizon = lastStep.minusSeconds(5);
+            Await.until(Duration.ofSeconds(30), "labels up to the horizon for every robot", () -> {
+                Map<String, Instant> newest = new HashMap<>();
+                for (Transition t : TopicReader.readAll(kafka, TOPICS.transitions(), Codecs.TRANSITION)) {
+                    newest.merge(t.getRobotId(), t.getEventTime(), (a, b) -> a.isAfter(b) ? a : b);
+                }
+                return newest.size() == 4 && newest.values().stream().allMatch(t -> t.isAfter(horizon));
+            });
+            List<Transition> transitions = TopicReader.readAll(kafka, TOPICS.transitions(), Codecs.TRANSITION);
+
+            assertEveryTakeoverLabelledOnceOnTheRightStep(steps, interventions, transitions, horizon);
+            assertRobotsActWithNewerVersions(steps);
+            assertGarbageWasDeadLettered(kafka);
+        }
+    }
+
+    private static void assertEveryTakeoverLabelledOnceOnTheRightStep(List<Step> steps,
+            List<Intervention> interventions, List<Transition> transitions, Instant horizon) {
+        Map<String, Long> perTransition = transitions.stream().collect(Collectors.groupingBy(
+                t -> t.getRobotId() + "|" + t.getEpisodeId() + "|" + t.getStep(), Collectors.counting()));
+        perTransition.forEach((key, count) -> assertEquals(1L, count, "transition " + key + " emitted " + count + "x"));
+        for (Transition t : transitions) {
+            assertEquals(t.getTakeover() ? -1f : 0f, t.getReward(), "reward of " + t.getEpisodeId() + "#" + t.getStep());
+        }
+
+        // Ground truth from the robots themselves: the step right before the first one the
+        // operator controls, which is the step taken at the TAKEOVER's event time.
+        Map<String, Step> stepAt = new HashMap<>();
+        for (Step s : steps) {
+            stepAt.put(s.getRobotId() + "|" + s.getEventTime().toEpochMilli(), s);
+        }
+        List<String> expected = new ArrayList<>();
+        for (Intervention iv : interventions) {
+            if (iv.getKind() != InterventionKind.TAKEOVER || !iv.getEventTime().isBefore(horizon)) {
+                continue;
+            }
+            Step first = stepAt.get(iv.getRobotId() + "|" + iv.getEventTime().toEpochMilli());
+            assertEquals(Control.OPERATOR, first.getControl(), "the step at a TAKEOVER is the operator's");
+            expected.add(iv.getRobotId() + "|" + first.getEpisodeId() + "|" + (first.getStep() - 1));
+        }
+        List<String> labelled = transitions.stream().filter(Transition::getTakeover)
+                .filter(t -> t.getEventTime().isBefore(horizon.minusSeconds(1)))
+                .map(t -> t.getRobotId() + "|" + t.getEpisodeId() + "|" + t.getStep()).sorted().toList();
+        List<String> expectedBeforeHorizon = expected.stream().filter(k -> !k.endsWith("|-1")).sorted().toList();
+        assertTrue(expectedBeforeHorizon.size() >= 3, "the operators took over a few times: " + expected.size());
+        assertTrue(expectedBeforeHorizon.containsAll(labelled), "labelled takeovers the robots never had: "
+                + labelled.stream().filter(k -> !expectedBeforeHorizon.contains(k)).toList());
+        List<String> labelledAll = transitions.stream().filter(Transition::getTakeover)
+                .map(t -> t.getRobotId() + "|" + t.getEpisodeId() + "|" + t.getStep()).toList();
+        assertTrue(labelledAll.containsAll(expectedBeforeHorizon), "takeovers without their −1 transition: "
+                + expectedBeforeHorizon.stream().filter(k -> !labelledAll.contains(k)).toList());
+        for (Transition t : transitions) {
+            if (t.getTakeover()) {
+                assertEquals(Control.POLICY, t.getSource(), "the −1 goes to the policy's transition");
+            }
+        }
+    }
+
+    private static void assertRobotsActWithNewerVersions(List<Step> steps) {
+        Map<String, List<Step>> byRobot = steps.stream().collect(Collectors.groupingBy(Step::getRobotId));
+        assertEquals(4, byRobot.size());
+        byRobot.forEach((robot, own) -> {
+            own.sort(Comparator.comparing(Step::getEventTime));
+            long previous = 0;
+            for (Step s : own) {
+                assertTrue(s.getPolicyVersion() >= previous, robot + " went back from v" + previous);
+                previous = s.getPolicyVersion();
+            }
+            assertTrue(previous >= 2, robot + "'s later steps carry version >= 2, last was v" + previous);
+        });
+    }
+
+    private static void assertGarbageWasDeadLettered(String kafka) {
+        List<DeadLetter> deadLetters = TopicReader.readAll(kafka, TOPICS.deadLetters(), Codecs.DEAD_LETTER);
+        assertEquals(1, deadLetters.size(), "one bad record, one dead letter");
+        DeadLetter d = deadLetters.get(0);
+        assertEquals(TOPICS.steps(), d.getSourceTopic());
+        assertEquals("NOT_SINGLE_OBJECT", d.getReason());
+        assertEquals("not a step", StandardCharsets.UTF_8.decode(d.getValue()).toString());
+        assertTrue(d.getMessage().contains("C3 01"), d.getMessage());
+    }
+
+    private static void produceGarbageStep(String kafka) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(TOPICS.steps(), "robot-x".getBytes(StandardCharsets.UTF_8),
+                    "not a step".getBytes(StandardCharsets.UTF_8))).get();
+        }
+    }
+}
