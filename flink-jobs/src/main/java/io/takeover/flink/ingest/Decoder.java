@@ -1,5 +1,6 @@
 package io.takeover.flink.ingest;
 
+import io.takeover.schemas.wire.ContractTrust;
 import io.takeover.schemas.DeadLetter;
 import io.takeover.schemas.wire.WireCodec;
 import io.takeover.schemas.wire.WireFormatException;
@@ -20,6 +21,10 @@ import org.apache.flink.util.OutputTag;
  * output with its coordinates, bytes and reason, and is counted per reason. Never throws on input.
  */
 public final class Decoder<T> extends ProcessFunction<RawRecord, T> {
+
+    static {
+        ContractTrust.ensure();
+    }
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 

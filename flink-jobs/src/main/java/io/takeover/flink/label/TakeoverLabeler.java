@@ -1,5 +1,6 @@
 package io.takeover.flink.label;
 
+import io.takeover.schemas.wire.ContractTrust;
 import io.takeover.schemas.Intervention;
 import io.takeover.schemas.InterventionKind;
 import io.takeover.schemas.Step;
@@ -30,6 +31,10 @@ public final class TakeoverLabeler extends KeyedCoProcessFunction<String, Step, 
 
     private static final Comparator<Step> EVENT_ORDER = Comparator
             .comparingLong((Step s) -> s.getEventTime().toEpochMilli()).thenComparingLong(Step::getStep);
+
+    static {
+        ContractTrust.ensure();
+    }
 
     private final LabelSettings settings;
 

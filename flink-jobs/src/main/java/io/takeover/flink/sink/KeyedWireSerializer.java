@@ -1,5 +1,6 @@
 package io.takeover.flink.sink;
 
+import io.takeover.schemas.wire.ContractTrust;
 import io.takeover.schemas.wire.WireCodec;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * its single-object encoding, the Kafka timestamp the element's event time.
  */
 public final class KeyedWireSerializer<T> implements KafkaRecordSerializationSchema<T> {
+
+    static {
+        ContractTrust.ensure();
+    }
 
     /** A serializable key extractor. */
     public interface KeyOf<T> extends Serializable {

@@ -1,5 +1,6 @@
 package io.takeover.flink.stats;
 
+import io.takeover.schemas.wire.ContractTrust;
 import io.takeover.schemas.FleetStats;
 import java.time.Instant;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
@@ -8,6 +9,10 @@ import org.apache.flink.util.Collector;
 
 /** Turns a window's totals into the {@code FleetStats} record. */
 public final class FleetStatsWindow extends ProcessWindowFunction<StatsAccumulator, FleetStats, String, TimeWindow> {
+
+    static {
+        ContractTrust.ensure();
+    }
 
     @Override
     public void process(String key, Context ctx, Iterable<StatsAccumulator> totals, Collector<FleetStats> out) {

@@ -1,16 +1,12 @@
 package io.takeover.schemas.wire;
 
-import io.takeover.schemas.Control;
 import io.takeover.schemas.DeadLetter;
 import io.takeover.schemas.FleetStats;
 import io.takeover.schemas.Intervention;
-import io.takeover.schemas.InterventionKind;
 import io.takeover.schemas.PolicySnapshot;
 import io.takeover.schemas.Step;
 import io.takeover.schemas.Transition;
-import io.takeover.schemas.WeightTensor;
 import java.util.Map;
-import org.apache.avro.util.ClassSecurityValidator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -18,12 +14,7 @@ import java.util.stream.Stream;
 public final class Codecs {
 
     static {
-        // Avro refuses to instantiate classes it was not told to trust (e.g. when Flink's
-        // AvroSerializer reads state); the contract's own classes are trusted wherever this loads.
-        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
-                ClassSecurityValidator.builder().add(Step.class).add(Intervention.class).add(Transition.class)
-                        .add(PolicySnapshot.class).add(WeightTensor.class).add(FleetStats.class)
-                        .add(DeadLetter.class).add(Control.class).add(InterventionKind.class).build()));
+        ContractTrust.ensure();
     }
 
     public static final WireCodec<Step> STEP = new WireCodec<>("Step", Step.getEncoder(), Step.getDecoder());

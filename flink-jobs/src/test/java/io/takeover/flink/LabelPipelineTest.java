@@ -1,0 +1,130 @@
+package io.takeover.flink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.takeover.flink.ingest.RawRecord;
+import io.takeover.flink.label.LabelSettings;
+import io.takeover.schemas.DeadLetter;
+import io.takeover.schemas.FleetStats;
+import io.takeover.schemas.Intervention;
+import io.takeover.schemas.InterventionKind;
+import io.takeover.schemas.Step;
+import io.takeover.schemas.Topics;
+import io.takeover.schemas.Transition;
+import io.takeover.schemas.wire.Codecs;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+
+/** The whole label topology on a MiniCluster at parallelism 2, fed from memory. */
+class LabelPipelineTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    private static final long T0 = Instant.now().minusSeconds(600).toEpochMilli();
+
+    @Test
+    void labelsEveryRobotAndDeadLettersBadInputWithoutStopping() throws Exception {
+        List<RawRecord> steps = new ArrayList<>();
+        List<RawRecord> interventions = new ArrayList<>();
+        long offset = 0;
+        for (String robot : List.of("a", "b", "c")) {
+            for (int k = 0; k <= 20; k++) {
+                steps.add(raw("takeover.steps", offset++, Codecs.STEP.encode(step(robot, k, k == 20))));
+            }
+            interventions.add(raw("takeover.interventions", offset++,
+                    Codecs.INTERVENTION.encode(intervention(robot, InterventionKind.TAKEOVER, 8))));
+            interventions.add(raw("takeover.interventions", offset++,
+                    Codecs.INTERVENTION.encode(intervention(robot, InterventionKind.HANDBACK, 12))));
+        }
+        steps.add(raw("takeover.steps", 900, "garbage".getBytes(StandardCharsets.UTF_8)));
+        Step wrongDims = step("a", 3, false);
+        wrongDims.setObservation(List.of(1f, 2f));
+        steps.add(raw("takeover.steps", 901, Codecs.STEP.encode(wrongDims)));
+        Step negative = step("a", 3, false);
+        negative.setStep(-4);
+        steps.add(raw("takeover.steps", 902, Codecs.STEP.encode(negative)));
+        Step nan = step("b", 3, false);
+        nan.setAction(List.of(Float.NaN));
+        steps.add(raw("takeover.steps", 903, Codecs.STEP.encode(nan)));
+
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        LabelJobSettings settings = new LabelJobSettings("unused:9092", Topics.DEFAULT,
+                new LabelSettings(Duration.ofSeconds(1), Duration.ofMinutes(5), false), Duration.ofMillis(200),
+                Duration.ofSeconds(10), Duration.ofSeconds(1), "file:///tmp/unused", 2,
+                Map.of("pendulum", new int[] {3, 1}), 1 << 20, Duration.ofMinutes(5));
+        TypeInformation<RawRecord> rawType = TypeInformation.of(RawRecord.class);
+        LabelPipeline.Outputs out = LabelPipeline.build(env.fromData(steps, rawType),
+                env.fromData(interventions, rawType), settings);
+        try (CloseableIterator<Transition> t = out.transitions().collectAsync();
+                CloseableIterator<FleetStats> f = out.fleetStats().collectAsync();
+                CloseableIterator<DeadLetter> d = out.deadLetters().collectAsync()) {
+            env.execute("label-pipeline-test");
+            List<Transition> transitions = drain(t);
+            List<FleetStats> stats = drain(f);
+            List<DeadLetter> deadLetters = drain(d);
+
+            assertEquals(60, transitions.size(), "20 transitions per robot");
+            Map<String, List<Long>> takeoverSteps = transitions.stream().filter(Transition::getTakeover)
+                    .collect(Collectors.groupingBy(Transition::getRobotId,
+                            Collectors.mapping(Transition::getStep, Collectors.toList())));
+            assertEquals(Map.of("a", List.of(7L), "b", List.of(7L), "c", List.of(7L)), takeoverSteps);
+
+            assertEquals(List.of("BAD_DIMENSIONS", "NEGATIVE_STEP", "NOT_FINITE", "NOT_SINGLE_OBJECT"),
+                    deadLetters.stream().map(DeadLetter::getReason).sorted().toList());
+            DeadLetter garbage = deadLetters.stream().filter(x -> x.getOffset() == 900).findFirst().orElseThrow();
+            assertEquals("takeover.steps", garbage.getSourceTopic());
+            assertEquals("garbage", StandardCharsets.UTF_8.decode(garbage.getValue()).toString());
+
+            long statSteps = stats.stream().mapToLong(FleetStats::getSteps).sum();
+            long statTakeovers = stats.stream().mapToLong(FleetStats::getTakeovers).sum();
+            long episodes = stats.stream().mapToLong(FleetStats::getEpisodes).sum();
+            assertEquals(60, statSteps, "control steps of the three robots");
+            assertEquals(3, statTakeovers);
+            assertEquals(3, episodes);
+            assertTrue(stats.stream().allMatch(s -> s.getPolicyVersion() == 2 && s.getTask().equals("pendulum")));
+        }
+    }
+
+    private static <T> List<T> drain(CloseableIterator<T> it) {
+        List<T> list = new ArrayList<>();
+        it.forEachRemaining(list::add);
+        return list;
+    }
+
+    private static RawRecord raw(String topic, long offset, byte[] value) {
+        return new RawRecord(topic, 0, offset, 0, null, value);
+    }
+
+    private static Step step(String robot, int k, boolean last) {
+        return Step.newBuilder().setRobotId(robot).setTask("pendulum").setEpisodeId(robot + "/1").setStep(k)
+                .setEventTime(Instant.ofEpochMilli(T0 + 50L * k)).setObservation(List.of(1f, 0f, (float) k))
+                .setAction(last ? List.of() : List.of(0.1f)).setPolicyVersion(2).setTruncated(last)
+                .setSuccess(last ? Boolean.FALSE : null).build();
+    }
+
+    private static Intervention intervention(String robot, InterventionKind kind, int k) {
+        return Intervention.newBuilder().setRobotId(robot).setEpisodeId(robot + "/1").setOperatorId("op")
+                .setEventTime(Instant.ofEpochMilli(T0 + 50L * k)).setKind(kind).build();
+    }
+}

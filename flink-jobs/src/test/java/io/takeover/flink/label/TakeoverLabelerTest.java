@@ -1,0 +1,194 @@
+package io.takeover.flink.label;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.takeover.schemas.Control;
+import io.takeover.schemas.Intervention;
+import io.takeover.schemas.InterventionKind;
+import io.takeover.schemas.Step;
+import io.takeover.schemas.Transition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+class TakeoverLabelerTest {
+
+    private static final long T0 = 1_700_000_000_000L;
+    private static final long DT = 50;
+    private static final LabelSettings SETTINGS =
+            new LabelSettings(Duration.ofSeconds(1), Duration.ofMinutes(1), false);
+
+    /** Episode e1 of robot r1: steps 0..6 (6 is the final one), operator in control at steps 3 and 4. */
+    private static List<Step> episode() {
+        List<Step> steps = new ArrayList<>();
+        for (int k = 0; k <= 6; k++) {
+            steps.add(step("e1", k, k == 6));
+        }
+        return steps;
+    }
+
+    private static List<Intervention> takeoverAt3HandbackAt5() {
+        return List.of(intervention(InterventionKind.TAKEOVER, 3), intervention(InterventionKind.HANDBACK, 5));
+    }
+
+    @Test
+    void takeoverEarnsMinusOneOnThePolicyTransitionIntoTheFirstOperatorStep() throws Exception {
+        List<Transition> out = run(episode(), takeoverAt3HandbackAt5());
+
+        assertEquals(6, out.size(), "transitions 0→1 … 5→6");
+        for (Transition t : out) {
+            boolean takeover = t.getStep() == 2;
+            assertEquals(takeover, t.getTakeover(), "takeover flag at step " + t.getStep());
+            assertEquals(takeover ? -1f : 0f, t.getReward(), "reward at step " + t.getStep());
+            boolean operator = t.getStep() == 3 || t.getStep() == 4;
+            assertEquals(operator ? Control.OPERATOR : Control.POLICY, t.getSource(), "source at " + t.getStep());
+            assertEquals(operator ? "op-1" : null, t.getOperatorId());
+            assertFalse(t.getTerminal(), "a time limit is not terminal");
+        }
+        Transition first = out.get(0);
+        assertEquals(List.of(0f, 0f, 0f), first.getObservation());
+        assertEquals(List.of(1f, 0f, 0f), first.getNextObservation(), "s' is the next step's observation");
+        assertEquals(List.of(0.5f), first.getAction());
+    }
+
+    @Test
+    void outOfOrderArrivalWithinTheLatenessGivesTheSameLabels() throws Exception {
+        List<Transition> inOrder = run(episode(), takeoverAt3HandbackAt5());
+        for (long seed = 0; seed < 5; seed++) {
+            List<Step> shuffled = new ArrayList<>(episode());
+            Collections.shuffle(shuffled, new Random(seed));
+            List<Intervention> interventions = new ArrayList<>(takeoverAt3HandbackAt5());
+            Collections.reverse(interventions);
+            assertEquals(inOrder, run(shuffled, interventions), "seed " + seed);
+        }
+    }
+
+    @Test
+    void anInterventionArrivingAfterItsStepsButWithinTheLatenessStillCounts() throws Exception {
+        var harness = harness();
+        for (Step s : episode()) {
+            harness.processElement1(s, s.getEventTime().toEpochMilli());
+        }
+        harness.processBothWatermarks(new Watermark(at(6)));
+        for (Intervention iv : takeoverAt3HandbackAt5()) {
+            harness.processElement2(iv, iv.getEventTime().toEpochMilli());
+        }
+        harness.processBothWatermarks(new Watermark(at(6) + 10_000));
+        List<Transition> out = harness.extractOutputValues();
+        assertEquals(1, out.stream().filter(Transition::getTakeover).count());
+        assertEquals(2, out.stream().filter(Transition::getTakeover).findFirst().orElseThrow().getStep());
+    }
+
+    @Test
+    void duplicatedStepsAreLabelledOnce() throws Exception {
+        List<Step> twice = new ArrayList<>(episode());
+        twice.addAll(episode().subList(1, 4));
+        assertEquals(run(episode(), takeoverAt3HandbackAt5()), run(twice, takeoverAt3HandbackAt5()));
+    }
+
+    @Test
+    void theRobotsOwnControlFlagMarksOperatorStepsWithoutInterventions() throws Exception {
+        List<Step> steps = episode();
+        steps.get(3).setControl(Control.OPERATOR);
+        List<Transition> out = run(steps, List.of());
+        assertEquals(List.of(2L), out.stream().filter(Transition::getTakeover).map(Transition::getStep).toList());
+        assertNull(out.get(3).getOperatorId(), "no intervention named the operator");
+    }
+
+    @Test
+    void aTerminatedEpisodeEndsWithATerminalTransition() throws Exception {
+        List<Step> steps = episode();
+        steps.get(6).setTruncated(false);
+        steps.get(6).setTerminated(true);
+        List<Transition> out = run(steps, List.of());
+        assertTrue(out.get(5).getTerminal());
+        assertEquals(1, out.stream().filter(Transition::getTerminal).count());
+    }
+
+    @Test
+    void takeoverEndsTheEpisodeForTheCriticWhenSoSet() throws Exception {
+        var harness = harness(new LabelSettings(Duration.ofSeconds(1), Duration.ofMinutes(1), true));
+        feed(harness, episode(), takeoverAt3HandbackAt5());
+        List<Transition> out = harness.extractOutputValues();
+        assertTrue(out.get(2).getTerminal());
+        assertEquals(1, out.stream().filter(Transition::getTerminal).count());
+    }
+
+    @Test
+    void stateAndTimersAreEmptyAfterAnEpisodeCompletes() throws Exception {
+        var harness = harness();
+        feed(harness, episode(), takeoverAt3HandbackAt5());
+        assertEquals(6, harness.extractOutputValues().size());
+        assertEquals(0, harness.numKeyedStateEntries(), "no state left for the robot");
+        assertEquals(0, harness.numEventTimeTimers(), "no timers left for the robot");
+    }
+
+    @Test
+    void aRobotThatGoesSilentIsForgottenAfterTheIdleTimeout() throws Exception {
+        var harness = harness();
+        List<Step> unfinished = episode().subList(0, 4);
+        feed(harness, unfinished, List.of());
+        assertTrue(harness.numKeyedStateEntries() > 0, "the episode is still open");
+        harness.processBothWatermarks(new Watermark(at(3) + Duration.ofMinutes(2).toMillis()));
+        assertEquals(3, harness.extractOutputValues().size());
+        assertEquals(0, harness.numKeyedStateEntries());
+        assertEquals(0, harness.numEventTimeTimers());
+    }
+
+    private static List<Transition> run(List<Step> steps, List<Intervention> interventions) throws Exception {
+        var harness = harness();
+        feed(harness, steps, interventions);
+        return harness.extractOutputValues();
+    }
+
+    private static void feed(KeyedTwoInputStreamOperatorTestHarness<String, Step, Intervention, Transition> harness,
+            List<Step> steps, List<Intervention> interventions) throws Exception {
+        for (Step s : steps) {
+            harness.processElement1(s, s.getEventTime().toEpochMilli());
+        }
+        for (Intervention iv : interventions) {
+            harness.processElement2(iv, iv.getEventTime().toEpochMilli());
+        }
+        harness.processBothWatermarks(new Watermark(at(6) + 10_000));
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, Step, Intervention, Transition> harness()
+            throws Exception {
+        return harness(SETTINGS);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, Step, Intervention, Transition> harness(
+            LabelSettings settings) throws Exception {
+        var harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new TakeoverLabeler(settings),
+                Step::getRobotId, Intervention::getRobotId, Types.STRING);
+        harness.open();
+        return harness;
+    }
+
+    static long at(int k) {
+        return T0 + k * DT;
+    }
+
+    static Step step(String episode, int k, boolean last) {
+        return Step.newBuilder().setRobotId("r1").setTask("pendulum").setEpisodeId(episode).setStep(k)
+                .setEventTime(Instant.ofEpochMilli(at(k))).setObservation(List.of((float) k, 0f, 0f))
+                .setAction(last ? List.of() : List.of(0.5f)).setPolicyVersion(3).setControl(null)
+                .setTruncated(last).build();
+    }
+
+    static Intervention intervention(InterventionKind kind, int k) {
+        return Intervention.newBuilder().setRobotId("r1").setEpisodeId("e1").setOperatorId("op-1")
+                .setEventTime(Instant.ofEpochMilli(at(k))).setKind(kind).build();
+    }
+}
