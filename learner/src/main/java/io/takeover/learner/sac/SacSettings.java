@@ -34,6 +34,10 @@ public record SacSettings(int hidden, int batchSize, float gamma, float tau, flo
         return new SacSettings(width, batchSize, gamma, tau, actorLr, criticLr, alphaLr, initialAlpha, seed);
     }
 
+    public SacSettings withInitialAlpha(float alpha) {
+        return new SacSettings(hidden, batchSize, gamma, tau, actorLr, criticLr, alphaLr, alpha, seed);
+    }
+
     public SacSettings withBatchSize(int size) {
         return new SacSettings(hidden, size, gamma, tau, actorLr, criticLr, alphaLr, initialAlpha, seed);
     }

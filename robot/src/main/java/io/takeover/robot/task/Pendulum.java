@@ -45,6 +45,15 @@ public final class Pendulum implements Environment {
         return observation();
     }
 
+    /** Starts an episode from a given state (θ from upright, θ̇), as Gymnasium's reset options do. */
+    public float[] resetTo(double theta, double thetaDot) {
+        this.theta = theta;
+        this.thetaDot = thetaDot;
+        lastReward = 0;
+        stepsUprightAndStill = 0;
+        return observation();
+    }
+
     @Override
     public float[] step(float[] action) {
         double u = Math.max(-MAX_TORQUE, Math.min(MAX_TORQUE, action[0]));
