@@ -128,8 +128,9 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** Idempotent; Ctrl-C and the end of {@code --duration} may both ask. */
     @Override
-    public void close() {
+    public synchronized void close() {
         while (!started.isEmpty()) {
             AutoCloseable part = started.pop();
             try {

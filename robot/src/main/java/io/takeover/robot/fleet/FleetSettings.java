@@ -13,8 +13,9 @@ public record FleetSettings(int robots, String task, int hz, long seed, String r
         if (robots < 0) {
             throw new IllegalArgumentException("robots must be >= 0, got " + robots);
         }
-        if (hz < 1 || hz > 1000) {
-            throw new IllegalArgumentException("control rate must be 1..1000 Hz, got " + hz);
+        // a final step is stamped 1 ms after the episode's last action, so a period must exceed 1 ms
+        if (hz < 1 || hz > 500) {
+            throw new IllegalArgumentException("control rate must be 1..500 Hz, got " + hz);
         }
     }
 
