@@ -1,16 +1,18 @@
 package io.takeover.flink;
 
+import io.takeover.flink.ingest.DeadLetters;
 import io.takeover.flink.ingest.Decoder;
 import io.takeover.flink.ingest.InputValidator;
 import io.takeover.flink.ingest.RawRecord;
+import io.takeover.flink.ingest.SourcedIntervention;
 import io.takeover.flink.label.TakeoverLabeler;
+import io.takeover.flink.stats.CumulativeStats;
 import io.takeover.flink.stats.FleetStatsAggregate;
 import io.takeover.flink.stats.FleetStatsWindow;
 import io.takeover.flink.stats.StatsAccumulator;
 import io.takeover.flink.stats.StatsDelta;
 import io.takeover.schemas.DeadLetter;
 import io.takeover.schemas.FleetStats;
-import io.takeover.schemas.Intervention;
 import io.takeover.schemas.Step;
 import io.takeover.schemas.Transition;
 import io.takeover.schemas.wire.Codecs;
@@ -27,7 +29,7 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
  */
 public final class LabelPipeline {
 
-    /** What the topology produces. */
+    /** What the topology produces; fleet statistics come per window and cumulative. */
     public record Outputs(DataStream<Transition> transitions, DataStream<FleetStats> fleetStats,
             DataStream<DeadLetter> deadLetters) {}
 
@@ -38,12 +40,12 @@ public final class LabelPipeline {
         InputValidator validator = new InputValidator(settings.taskDims(), settings.maxFutureSkew());
 
         SingleOutputStreamOperator<Step> decodedSteps = rawSteps
-                .process(new Decoder<>(Codecs.STEP, validator::check, settings.maxRecordBytes()),
-                        TypeInformation.of(Step.class))
+                .process(new Decoder<Step, Step>(Codecs.STEP, validator::check, (raw, step) -> step,
+                        settings.maxRecordBytes()), TypeInformation.of(Step.class))
                 .name("decode-steps").uid("decode-steps");
-        SingleOutputStreamOperator<Intervention> decodedInterventions = rawInterventions
-                .process(new Decoder<>(Codecs.INTERVENTION, validator::check, settings.maxRecordBytes()),
-                        TypeInformation.of(Intervention.class))
+        SingleOutputStreamOperator<SourcedIntervention> decodedInterventions = rawInterventions
+                .process(new Decoder<>(Codecs.INTERVENTION, validator::check, SourcedIntervention::new,
+                        settings.maxRecordBytes()), TypeInformation.of(SourcedIntervention.class))
                 .name("decode-interventions").uid("decode-interventions");
 
         DataStream<Step> steps = decodedSteps.assignTimestampsAndWatermarks(
@@ -51,14 +53,14 @@ public final class LabelPipeline {
                         .withTimestampAssigner((step, ts) -> step.getEventTime().toEpochMilli())
                         .withIdleness(IDLE_INPUT))
                 .name("step-time").uid("step-time");
-        DataStream<Intervention> interventions = decodedInterventions.assignTimestampsAndWatermarks(
-                WatermarkStrategy.<Intervention>forBoundedOutOfOrderness(settings.outOfOrderness())
-                        .withTimestampAssigner((iv, ts) -> iv.getEventTime().toEpochMilli())
+        DataStream<SourcedIntervention> interventions = decodedInterventions.assignTimestampsAndWatermarks(
+                WatermarkStrategy.<SourcedIntervention>forBoundedOutOfOrderness(settings.outOfOrderness())
+                        .withTimestampAssigner((iv, ts) -> iv.getIntervention().getEventTime().toEpochMilli())
                         .withIdleness(IDLE_INPUT))
                 .name("intervention-time").uid("intervention-time");
 
-        DataStream<Transition> transitions = steps.keyBy(Step::getRobotId)
-                .connect(interventions.keyBy(Intervention::getRobotId))
+        SingleOutputStreamOperator<Transition> transitions = steps.keyBy(Step::getRobotId)
+                .connect(interventions.keyBy(SourcedIntervention::robotId))
                 .process(new TakeoverLabeler(settings.label()), TypeInformation.of(Transition.class))
                 .name("rlif-label").uid("rlif-label");
 
@@ -69,10 +71,13 @@ public final class LabelPipeline {
                 .aggregate(new FleetStatsAggregate(), new FleetStatsWindow(),
                         TypeInformation.of(StatsAccumulator.class), TypeInformation.of(StatsAccumulator.class),
                         TypeInformation.of(FleetStats.class))
-                .name("fleet-stats").uid("fleet-stats");
+                .name("fleet-stats").uid("fleet-stats")
+                .keyBy(stats -> stats.getTask() + "@" + stats.getPolicyVersion())
+                .process(new CumulativeStats(), TypeInformation.of(FleetStats.class))
+                .name("cumulative-fleet-stats").uid("cumulative-fleet-stats");
 
-        DataStream<DeadLetter> deadLetters = decodedSteps.getSideOutput(Decoder.DEAD_LETTERS)
-                .union(decodedInterventions.getSideOutput(Decoder.DEAD_LETTERS));
+        DataStream<DeadLetter> deadLetters = decodedSteps.getSideOutput(DeadLetters.TAG)
+                .union(decodedInterventions.getSideOutput(DeadLetters.TAG), transitions.getSideOutput(DeadLetters.TAG));
         return new Outputs(transitions, fleetStats, deadLetters);
     }
 

@@ -70,7 +70,7 @@ class LabelPipelineTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         LabelJobSettings settings = new LabelJobSettings("unused:9092", Topics.DEFAULT,
-                new LabelSettings(Duration.ofSeconds(1), Duration.ofMinutes(5), false), Duration.ofMillis(200),
+                LabelSettings.DEFAULT.withAllowedLateness(Duration.ofSeconds(1)), Duration.ofMillis(200),
                 Duration.ofSeconds(10), Duration.ofSeconds(1), "file:///tmp/unused", 2,
                 Map.of("pendulum", new int[] {3, 1}), 1 << 20, Duration.ofMinutes(5));
         TypeInformation<RawRecord> rawType = TypeInformation.of(RawRecord.class);
@@ -96,9 +96,16 @@ class LabelPipelineTest {
             assertEquals("takeover.steps", garbage.getSourceTopic());
             assertEquals("garbage", StandardCharsets.UTF_8.decode(garbage.getValue()).toString());
 
-            long statSteps = stats.stream().mapToLong(FleetStats::getSteps).sum();
-            long statTakeovers = stats.stream().mapToLong(FleetStats::getTakeovers).sum();
-            long episodes = stats.stream().mapToLong(FleetStats::getEpisodes).sum();
+            List<FleetStats> windows = stats.stream().filter(s -> !s.getCumulative()).toList();
+            long statSteps = windows.stream().mapToLong(FleetStats::getSteps).sum();
+            long statTakeovers = windows.stream().mapToLong(FleetStats::getTakeovers).sum();
+            long episodes = windows.stream().mapToLong(FleetStats::getEpisodes).sum();
+            FleetStats total = stats.stream().filter(FleetStats::getCumulative)
+                    .max(java.util.Comparator.comparing(FleetStats::getWindowEnd)).orElseThrow();
+            assertEquals(60, total.getSteps(), "the cumulative record adds up the windows");
+            assertEquals(3, total.getTakeovers());
+            assertEquals(50.0, total.getTakeoversPer1kSteps(), 1e-9);
+            assertEquals(3, total.getRobots());
             assertEquals(60, statSteps, "control steps of the three robots");
             assertEquals(3, statTakeovers);
             assertEquals(3, episodes);

@@ -18,16 +18,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Follows {@code takeover.fleet-stats} and keeps cumulative totals per task × policy version:
- * the same figures a dashboard shows, read from the same topic.
+ * Follows {@code takeover.fleet-stats} and keeps the newest cumulative totals per task × policy
+ * version: the same figures a dashboard shows, read from the same topic.
  */
 public final class FleetStatsBoard implements AutoCloseable {
 
     /** Cumulative figures of one policy version. */
     public record Totals(long steps, long takeovers, long episodes, long successes) {
-        Totals plus(FleetStats s) {
-            return new Totals(steps + s.getSteps(), takeovers + s.getTakeovers(), episodes + s.getEpisodes(),
-                    successes + s.getSuccesses());
+        static Totals of(FleetStats s) {
+            return new Totals(s.getSteps(), s.getTakeovers(), s.getEpisodes(), s.getSuccesses());
         }
 
         public double takeoversPer1k() {
@@ -85,9 +84,8 @@ public final class FleetStatsBoard implements AutoCloseable {
     private synchronized void add(byte[] value) {
         try {
             FleetStats stats = Codecs.FLEET_STATS.decode(value);
-            if (stats.getTask().equals(task)) {
-                byVersion.merge(stats.getPolicyVersion(), new Totals(0, 0, 0, 0).plus(stats),
-                        (a, b) -> a.plus(stats));
+            if (stats.getCumulative() && stats.getTask().equals(task)) {
+                byVersion.put(stats.getPolicyVersion(), Totals.of(stats));
             }
         } catch (WireFormatException e) {
             // written by our own job; an unreadable one is a bug the job's tests catch

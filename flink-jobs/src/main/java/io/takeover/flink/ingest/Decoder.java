@@ -1,10 +1,8 @@
 package io.takeover.flink.ingest;
 
 import io.takeover.schemas.wire.ContractTrust;
-import io.takeover.schemas.DeadLetter;
 import io.takeover.schemas.wire.WireCodec;
 import io.takeover.schemas.wire.WireFormatException;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,22 +12,21 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 
 /**
  * Decodes and validates raw input records; anything refused goes to the dead-letter side
- * output with its coordinates, bytes and reason, and is counted per reason. Never throws on input.
+ * output with its coordinates, bytes and reason, and is counted per reason. Never throws on
+ * input. What passes is emitted as {@code output.of(raw, value)}.
  */
-public final class Decoder<T> extends ProcessFunction<RawRecord, T> {
+public final class Decoder<T, O> extends ProcessFunction<RawRecord, O> {
 
     static {
         ContractTrust.ensure();
     }
 
-    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
-
     private final WireCodec<T> codec;
     private final Validation<T> validation;
+    private final Output<T, O> output;
     private final int maxRecordBytes;
     private transient MetricGroup deadLetterMetrics;
     private transient Map<String, Counter> deadLetterCounters;
@@ -37,9 +34,13 @@ public final class Decoder<T> extends ProcessFunction<RawRecord, T> {
     /** A serializable check of a decoded value. */
     public interface Validation<T> extends BiFunction<T, Instant, Rejection>, java.io.Serializable {}
 
-    public Decoder(WireCodec<T> codec, Validation<T> validation, int maxRecordBytes) {
+    /** What a decoded value becomes downstream. */
+    public interface Output<T, O> extends BiFunction<RawRecord, T, O>, java.io.Serializable {}
+
+    public Decoder(WireCodec<T> codec, Validation<T> validation, Output<T, O> output, int maxRecordBytes) {
         this.codec = codec;
         this.validation = validation;
+        this.output = output;
         this.maxRecordBytes = maxRecordBytes;
     }
 
@@ -50,7 +51,7 @@ public final class Decoder<T> extends ProcessFunction<RawRecord, T> {
     }
 
     @Override
-    public void processElement(RawRecord raw, Context ctx, Collector<T> out) {
+    public void processElement(RawRecord raw, Context ctx, Collector<O> out) {
         Rejection rejection;
         T value = null;
         if (raw.getValue() != null && raw.getValue().length > maxRecordBytes) {
@@ -65,14 +66,10 @@ public final class Decoder<T> extends ProcessFunction<RawRecord, T> {
             }
         }
         if (rejection == null) {
-            out.collect(value);
+            out.collect(output.apply(raw, value));
             return;
         }
         deadLetterCounters.computeIfAbsent(rejection.reason(), deadLetterMetrics::counter).inc();
-        ctx.output(DEAD_LETTERS, DeadLetter.newBuilder()
-                .setSourceTopic(raw.getTopic()).setPartition(raw.getPartition()).setOffset(raw.getOffset())
-                .setKey(raw.getKey() == null ? null : ByteBuffer.wrap(raw.getKey()))
-                .setValue(raw.getValue() == null ? null : ByteBuffer.wrap(raw.getValue()))
-                .setReason(rejection.reason()).setMessage(rejection.message()).setRejectedAt(Instant.now()).build());
+        ctx.output(DeadLetters.TAG, DeadLetters.of(raw, rejection));
     }
 }

@@ -1,20 +1,26 @@
 package io.takeover.flink.label;
 
-import io.takeover.schemas.wire.ContractTrust;
+import io.takeover.flink.ingest.DeadLetters;
+import io.takeover.flink.ingest.Rejection;
+import io.takeover.flink.ingest.SourcedIntervention;
 import io.takeover.schemas.Intervention;
 import io.takeover.schemas.InterventionKind;
 import io.takeover.schemas.Step;
 import io.takeover.schemas.Transition;
+import io.takeover.schemas.wire.ContractTrust;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -24,31 +30,35 @@ import org.apache.flink.util.Collector;
  * <p>Each step waits until the watermark passes its event time plus the allowed lateness, so
  * that every intervention concerning it has arrived; then, in (event time, step) order, its
  * control is resolved and it is joined to its predecessor in the episode. Each transition is
- * emitted once. After an episode's final step, and for robots silent past the idle timeout,
- * the state is cleared.
+ * emitted once, held back up to K steps so the ones before a takeover can be marked. After an
+ * episode's final step, and for robots silent past the idle timeout, the state is cleared.
  */
-public final class TakeoverLabeler extends KeyedCoProcessFunction<String, Step, Intervention, Transition> {
-
-    private static final Comparator<Step> EVENT_ORDER = Comparator
-            .comparingLong((Step s) -> s.getEventTime().toEpochMilli()).thenComparingLong(Step::getStep);
+public final class TakeoverLabeler
+        extends KeyedCoProcessFunction<String, Step, SourcedIntervention, Transition> {
 
     static {
         ContractTrust.ensure();
     }
+
+    private static final Comparator<Step> EVENT_ORDER = Comparator
+            .comparingLong((Step s) -> s.getEventTime().toEpochMilli()).thenComparingLong(Step::getStep);
 
     private final LabelSettings settings;
 
     private transient ListState<Step> pending;
     private transient ListState<Intervention> interventions;
     private transient ValueState<ResolvedStep> previous;
+    private transient ListState<Transition> heldBack;
     private transient ValueState<Long> finalizedUpTo;
-    private transient ValueState<Long> idleTimer;
+    private transient ValueState<Long> idleDeadline;
 
     private transient Counter takeovers;
     private transient Counter duplicateSteps;
     private transient Counter missingSteps;
     private transient Counter lateSteps;
     private transient Counter lateInterventions;
+    private transient Counter repeatedTakeovers;
+    private transient Counter unmatchedHandbacks;
     private transient Counter abandonedEpisodes;
 
     public TakeoverLabeler(LabelSettings settings) {
@@ -57,19 +67,30 @@ public final class TakeoverLabeler extends KeyedCoProcessFunction<String, Step, 
 
     @Override
     public void open(OpenContext context) {
-        pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending-steps", Step.class));
+        pending = getRuntimeContext().getListState(withTtl(new ListStateDescriptor<>("pending-steps", Step.class)));
         interventions = getRuntimeContext().getListState(
-                new ListStateDescriptor<>("interventions", Intervention.class));
-        previous = getRuntimeContext().getState(new ValueStateDescriptor<>("previous-step", ResolvedStep.class));
-        finalizedUpTo = getRuntimeContext().getState(new ValueStateDescriptor<>("finalized-up-to", Long.class));
-        idleTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("idle-timer", Long.class));
+                withTtl(new ListStateDescriptor<>("interventions", Intervention.class)));
+        previous = getRuntimeContext().getState(
+                withTtl(new ValueStateDescriptor<>("previous-step", ResolvedStep.class)));
+        heldBack = getRuntimeContext().getListState(
+                withTtl(new ListStateDescriptor<>("held-back", Transition.class)));
+        finalizedUpTo = getRuntimeContext().getState(
+                withTtl(new ValueStateDescriptor<>("finalized-up-to", Long.class)));
+        idleDeadline = getRuntimeContext().getState(withTtl(new ValueStateDescriptor<>("idle-deadline", Long.class)));
         MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("labels");
         takeovers = metrics.counter("takeovers");
         duplicateSteps = metrics.counter("duplicate_steps");
         missingSteps = metrics.counter("missing_steps");
         lateSteps = metrics.counter("late_steps");
         lateInterventions = metrics.counter("late_interventions");
+        repeatedTakeovers = metrics.counter("repeated_takeovers");
+        unmatchedHandbacks = metrics.counter("unmatched_handbacks");
         abandonedEpisodes = metrics.counter("abandoned_episodes");
+    }
+
+    private <D extends StateDescriptor<?, ?>> D withTtl(D descriptor) {
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(settings.stateTtl()).build());
+        return descriptor;
     }
 
     @Override
@@ -82,16 +103,25 @@ public final class TakeoverLabeler extends KeyedCoProcessFunction<String, Step, 
         }
         pending.add(step);
         ctx.timerService().registerEventTimeTimer(t + settings.allowedLateness().toMillis());
+        extendIdleDeadline(ctx.timerService(), t);
     }
 
     @Override
-    public void processElement2(Intervention intervention, Context ctx, Collector<Transition> out)
+    public void processElement2(SourcedIntervention sourced, Context ctx, Collector<Transition> out)
             throws Exception {
+        Intervention intervention = sourced.getIntervention();
+        long t = intervention.getEventTime().toEpochMilli();
         Long done = finalizedUpTo.value();
-        if (done != null && intervention.getEventTime().toEpochMilli() <= done) {
-            lateInterventions.inc(); // cannot change labels already emitted; still bounds later steps
+        if (done != null && t <= done) {
+            lateInterventions.inc();
+            ctx.output(DeadLetters.TAG, DeadLetters.of(sourced.getSource(), new Rejection("LATE_INTERVENTION",
+                    intervention.getKind() + " at " + intervention.getEventTime() + " arrived after the labels up to "
+                            + java.time.Instant.ofEpochMilli(done) + " were final (allowed lateness "
+                            + settings.allowedLateness() + "); those labels stay, it applies from the first step not "
+                            + "yet final. Send interventions sooner or raise the allowed lateness.")));
         }
-        interventions.add(intervention);
+        interventions.add(intervention); // even late, it still decides the steps after it
+        extendIdleDeadline(ctx.timerService(), t);
     }
 
     @Override
@@ -104,37 +134,42 @@ public final class TakeoverLabeler extends KeyedCoProcessFunction<String, Step, 
         }
         List<Intervention> known = sortedInterventions();
         if (!ready.isEmpty()) {
+            Long done = finalizedUpTo.value();
+            countAnomalies(known, done == null ? Long.MIN_VALUE : done, horizon);
             ready.sort(EVENT_ORDER);
+            List<Transition> held = list(heldBack);
             ResolvedStep prev = previous.value();
             for (Step step : ready) {
-                prev = advance(prev, RlifLabel.resolve(step, known), out);
+                prev = advance(prev, RlifLabel.resolve(step, known), held, out);
             }
             updateOrClear(previous, prev);
+            heldBack.update(held);
             pending.update(waiting);
-            Long done = finalizedUpTo.value();
             finalizedUpTo.update(done == null ? horizon : Math.max(done, horizon));
             known = prune(known, horizon);
             interventions.update(known);
-            setIdleTimer(ctx, prev == null ? null
-                    : prev.getStep().getEventTime().toEpochMilli() + settings.idleTimeout().toMillis());
         }
-        ResolvedStep prev = previous.value();
-        boolean idle = prev != null && waiting.isEmpty()
-                && timestamp >= prev.getStep().getEventTime().toEpochMilli() + settings.idleTimeout().toMillis();
-        if (idle) {
-            abandonedEpisodes.inc();
-            previous.clear();
-            setIdleTimer(ctx, null);
-            prev = null;
+        Long deadline = idleDeadline.value();
+        if (deadline != null && timestamp >= deadline && waiting.isEmpty()) {
+            if (previous.value() != null) {
+                abandonedEpisodes.inc();
+            }
+            emitAll(list(heldBack), out);
+            clearAll(); // silent past the idle timeout: forget the robot, a held takeover included
+            return;
         }
         boolean operatorHolds = !known.isEmpty() && known.get(known.size() - 1).getKind() == InterventionKind.TAKEOVER;
-        if (prev == null && waiting.isEmpty() && !operatorHolds) {
+        if (previous.value() == null && waiting.isEmpty() && !operatorHolds) {
+            if (deadline != null) {
+                ctx.timerService().deleteEventTimeTimer(deadline);
+            }
             clearAll(); // between episodes nothing about this robot needs remembering
         }
     }
 
     /** Joins {@code next} to {@code prev}; returns what the next step should be joined to. */
-    private ResolvedStep advance(ResolvedStep prev, ResolvedStep next, Collector<Transition> out) {
+    private ResolvedStep advance(ResolvedStep prev, ResolvedStep next, List<Transition> held,
+            Collector<Transition> out) {
         Step s = next.getStep();
         if (prev != null && prev.getStep().getEpisodeId().equals(s.getEpisodeId())) {
             long expected = prev.getStep().getStep() + 1;
@@ -147,32 +182,57 @@ public final class TakeoverLabeler extends KeyedCoProcessFunction<String, Step, 
                 if (transition.getTakeover()) {
                     takeovers.inc();
                 }
-                out.collect(transition);
+                emitAll(PreTakeoverMarker.offer(held, transition, settings.preTakeoverSteps()), out);
             } else {
                 missingSteps.inc(); // no transition across a gap
+                emitAll(held, out);
             }
         } else if (prev != null) {
             abandonedEpisodes.inc(); // a new episode began before the last one's final step
+            emitAll(held, out);
         }
         boolean last = s.getTerminated() || s.getTruncated();
-        return last ? null : next;
+        if (last) {
+            emitAll(held, out);
+            return null;
+        }
+        return next;
     }
 
-    /** At most one idle timer per robot: the latest step's deadline. */
-    private void setIdleTimer(OnTimerContext ctx, Long deadline) throws Exception {
-        Long current = idleTimer.value();
-        if (current != null && !current.equals(deadline)) {
-            ctx.timerService().deleteEventTimeTimer(current);
+    private static void emitAll(List<Transition> transitions, Collector<Transition> out) {
+        transitions.forEach(out::collect);
+        transitions.clear();
+    }
+
+    /** Counts, once each, interventions that change nothing: TAKEOVER while taken over, HANDBACK while not. */
+    private void countAnomalies(List<Intervention> sorted, long after, long upTo) {
+        InterventionKind state = InterventionKind.HANDBACK;
+        for (Intervention iv : sorted) {
+            long t = iv.getEventTime().toEpochMilli();
+            if (t > upTo) {
+                break;
+            }
+            if (t > after && iv.getKind() == state) {
+                (state == InterventionKind.TAKEOVER ? repeatedTakeovers : unmatchedHandbacks).inc();
+            }
+            state = iv.getKind();
         }
-        if (deadline != null) {
-            ctx.timerService().registerEventTimeTimer(deadline);
+    }
+
+    private void extendIdleDeadline(TimerService timers, long eventTime) throws Exception {
+        long candidate = eventTime + settings.idleTimeout().toMillis();
+        Long current = idleDeadline.value();
+        if (current == null || candidate > current) {
+            if (current != null) {
+                timers.deleteEventTimeTimer(current);
+            }
+            timers.registerEventTimeTimer(candidate);
+            idleDeadline.update(candidate);
         }
-        updateOrClear(idleTimer, deadline);
     }
 
     private List<Intervention> sortedInterventions() throws Exception {
-        List<Intervention> list = new ArrayList<>();
-        interventions.get().forEach(list::add);
+        List<Intervention> list = list(interventions);
         list.sort(Comparator.comparingLong(i -> i.getEventTime().toEpochMilli()));
         return list;
     }
@@ -193,6 +253,15 @@ public final class TakeoverLabeler extends KeyedCoProcessFunction<String, Step, 
         return kept;
     }
 
+    private static <T> List<T> list(ListState<T> state) throws Exception {
+        List<T> list = new ArrayList<>();
+        Iterable<T> values = state.get();
+        if (values != null) {
+            values.forEach(list::add);
+        }
+        return list;
+    }
+
     private static <T> void updateOrClear(ValueState<T> state, T value) throws Exception {
         if (value == null) {
             state.clear();
@@ -205,7 +274,8 @@ public final class TakeoverLabeler extends KeyedCoProcessFunction<String, Step, 
         pending.clear();
         interventions.clear();
         previous.clear();
+        heldBack.clear();
         finalizedUpTo.clear();
-        idleTimer.clear();
+        idleDeadline.clear();
     }
 }

@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.takeover.flink.ingest.DeadLetters;
+import io.takeover.flink.ingest.RawRecord;
+import io.takeover.flink.ingest.SourcedIntervention;
 import io.takeover.schemas.Control;
+import io.takeover.schemas.DeadLetter;
 import io.takeover.schemas.Intervention;
 import io.takeover.schemas.InterventionKind;
 import io.takeover.schemas.Step;
 import io.takeover.schemas.Transition;
+import io.takeover.schemas.wire.Codecs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,8 +31,7 @@ class TakeoverLabelerTest {
 
     private static final long T0 = 1_700_000_000_000L;
     private static final long DT = 50;
-    private static final LabelSettings SETTINGS =
-            new LabelSettings(Duration.ofSeconds(1), Duration.ofMinutes(1), false);
+    private static final LabelSettings SETTINGS = LabelSettings.DEFAULT.withAllowedLateness(Duration.ofSeconds(1));
 
     /** Episode e1 of robot r1: steps 0..6 (6 is the final one), operator in control at steps 3 and 4. */
     private static List<Step> episode() {
@@ -82,11 +86,12 @@ class TakeoverLabelerTest {
         }
         harness.processBothWatermarks(new Watermark(at(6)));
         for (Intervention iv : takeoverAt3HandbackAt5()) {
-            harness.processElement2(iv, iv.getEventTime().toEpochMilli());
+            harness.processElement2(sourced(iv), iv.getEventTime().toEpochMilli());
         }
         harness.processBothWatermarks(new Watermark(at(6) + 10_000));
         List<Transition> out = harness.extractOutputValues();
         assertEquals(1, out.stream().filter(Transition::getTakeover).count());
+        assertTrue(harness.getSideOutput(DeadLetters.TAG) == null || harness.getSideOutput(DeadLetters.TAG).isEmpty());
         assertEquals(2, out.stream().filter(Transition::getTakeover).findFirst().orElseThrow().getStep());
     }
 
@@ -118,7 +123,7 @@ class TakeoverLabelerTest {
 
     @Test
     void takeoverEndsTheEpisodeForTheCriticWhenSoSet() throws Exception {
-        var harness = harness(new LabelSettings(Duration.ofSeconds(1), Duration.ofMinutes(1), true));
+        var harness = harness(SETTINGS.withTakeoverEndsEpisode(true));
         feed(harness, episode(), takeoverAt3HandbackAt5());
         List<Transition> out = harness.extractOutputValues();
         assertTrue(out.get(2).getTerminal());
@@ -140,8 +145,68 @@ class TakeoverLabelerTest {
         List<Step> unfinished = episode().subList(0, 4);
         feed(harness, unfinished, List.of());
         assertTrue(harness.numKeyedStateEntries() > 0, "the episode is still open");
-        harness.processBothWatermarks(new Watermark(at(3) + Duration.ofMinutes(2).toMillis()));
+        harness.processBothWatermarks(new Watermark(at(3) + Duration.ofMinutes(10).toMillis()));
         assertEquals(3, harness.extractOutputValues().size());
+        assertEquals(0, harness.numKeyedStateEntries());
+        assertEquals(0, harness.numEventTimeTimers());
+    }
+
+    @Test
+    void theKTransitionsBeforeATakeoverAreMarkedWithTheirDistance() throws Exception {
+        var harness = harness(SETTINGS.withPreTakeoverSteps(1));
+        feed(harness, episode(), takeoverAt3HandbackAt5());
+        List<Transition> out = harness.extractOutputValues();
+        assertEquals(6, out.size());
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), out.stream().map(Transition::getStep).toList(), "in order");
+        assertNull(out.get(0).getStepsToTakeover());
+        assertEquals(1, out.get(1).getStepsToTakeover());
+        assertEquals(0, out.get(2).getStepsToTakeover(), "the takeover transition itself");
+        assertNull(out.get(3).getStepsToTakeover());
+    }
+
+    @Test
+    void anInterventionLaterThanTheAllowedLatenessIsDeadLetteredAndChangesNoLabel() throws Exception {
+        var harness = harness();
+        for (Step s : episode().subList(0, 5)) {
+            harness.processElement1(s, s.getEventTime().toEpochMilli());
+        }
+        harness.processBothWatermarks(new Watermark(at(4) + 5_000)); // steps 0..4 are final
+        harness.processElement2(sourced(intervention(InterventionKind.TAKEOVER, 3)), at(3));
+        for (Step s : episode().subList(5, 7)) {
+            harness.processElement1(s, s.getEventTime().toEpochMilli());
+        }
+        harness.processBothWatermarks(new Watermark(at(6) + 10_000));
+
+        List<Transition> out = harness.extractOutputValues();
+        assertEquals(6, out.size(), "every transition once");
+        // Steps 0..4 were final without it; it takes effect from step 5, the first not yet final.
+        assertEquals(List.of(4L), out.stream().filter(Transition::getTakeover).map(Transition::getStep).toList());
+        assertEquals(Control.POLICY, out.get(3).getSource(), "step 3 stays as it was labelled");
+        var deadLetters = harness.getSideOutput(DeadLetters.TAG);
+        assertEquals(1, deadLetters.size());
+        DeadLetter d = deadLetters.peek().getValue();
+        assertEquals("LATE_INTERVENTION", d.getReason());
+        assertEquals("takeover.interventions", d.getSourceTopic());
+        assertEquals(intervention(InterventionKind.TAKEOVER, 3), Codecs.INTERVENTION.decode(d.getValue().array()));
+        assertTrue(d.getMessage().contains("allowed lateness"), d.getMessage());
+    }
+
+    @Test
+    void repeatedTakeoversAndUnmatchedHandbacksChangeNothing() throws Exception {
+        List<Intervention> noisy = new ArrayList<>(takeoverAt3HandbackAt5());
+        noisy.add(intervention(InterventionKind.HANDBACK, 1));
+        noisy.add(intervention(InterventionKind.TAKEOVER, 4));
+        noisy.add(intervention(InterventionKind.HANDBACK, 6));
+        assertEquals(run(episode(), takeoverAt3HandbackAt5()), run(episode(), noisy));
+    }
+
+    @Test
+    void interventionsForARobotThatNeverStepsAreCleared() throws Exception {
+        var harness = harness();
+        harness.processElement2(sourced(intervention(InterventionKind.TAKEOVER, 0)), at(0));
+        harness.processBothWatermarks(new Watermark(at(0) + 1_000));
+        assertTrue(harness.numKeyedStateEntries() > 0);
+        harness.processBothWatermarks(new Watermark(at(0) + Duration.ofMinutes(10).toMillis()));
         assertEquals(0, harness.numKeyedStateEntries());
         assertEquals(0, harness.numEventTimeTimers());
     }
@@ -152,26 +217,27 @@ class TakeoverLabelerTest {
         return harness.extractOutputValues();
     }
 
-    private static void feed(KeyedTwoInputStreamOperatorTestHarness<String, Step, Intervention, Transition> harness,
+    private static void feed(
+            KeyedTwoInputStreamOperatorTestHarness<String, Step, SourcedIntervention, Transition> harness,
             List<Step> steps, List<Intervention> interventions) throws Exception {
         for (Step s : steps) {
             harness.processElement1(s, s.getEventTime().toEpochMilli());
         }
         for (Intervention iv : interventions) {
-            harness.processElement2(iv, iv.getEventTime().toEpochMilli());
+            harness.processElement2(sourced(iv), iv.getEventTime().toEpochMilli());
         }
         harness.processBothWatermarks(new Watermark(at(6) + 10_000));
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, Step, Intervention, Transition> harness()
+    private static KeyedTwoInputStreamOperatorTestHarness<String, Step, SourcedIntervention, Transition> harness()
             throws Exception {
         return harness(SETTINGS);
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, Step, Intervention, Transition> harness(
+    private static KeyedTwoInputStreamOperatorTestHarness<String, Step, SourcedIntervention, Transition> harness(
             LabelSettings settings) throws Exception {
         var harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new TakeoverLabeler(settings),
-                Step::getRobotId, Intervention::getRobotId, Types.STRING);
+                Step::getRobotId, SourcedIntervention::robotId, Types.STRING);
         harness.open();
         return harness;
     }
@@ -185,6 +251,11 @@ class TakeoverLabelerTest {
                 .setEventTime(Instant.ofEpochMilli(at(k))).setObservation(List.of((float) k, 0f, 0f))
                 .setAction(last ? List.of() : List.of(0.5f)).setPolicyVersion(3).setControl(null)
                 .setTruncated(last).build();
+    }
+
+    static SourcedIntervention sourced(Intervention iv) {
+        return new SourcedIntervention(new RawRecord("takeover.interventions", 1, 40 + iv.getEventTime().toEpochMilli() % 7,
+                iv.getEventTime().toEpochMilli(), "r1".getBytes(), Codecs.INTERVENTION.encode(iv)), iv);
     }
 
     static Intervention intervention(InterventionKind kind, int k) {
