@@ -1,7 +1,7 @@
 package io.takeover.flink;
 
-import io.takeover.flink.ingest.RawRecord;
-import io.takeover.flink.ingest.RawRecordDeserializer;
+import io.takeover.flink.ingest.InputDeserializer;
+import io.takeover.flink.ingest.InputRecord;
 import io.takeover.flink.sink.KeyedWireSerializer;
 import io.takeover.schemas.DeadLetter;
 import io.takeover.schemas.FleetStats;
@@ -9,8 +9,8 @@ import io.takeover.schemas.Transition;
 import io.takeover.schemas.wire.Codecs;
 import io.takeover.schemas.wire.WireCodec;
 import java.util.Properties;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -54,6 +54,8 @@ public final class LabelJob {
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir());
         conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
         conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         return conf;
     }
@@ -62,12 +64,12 @@ public final class LabelJob {
         env.setParallelism(settings.parallelism());
         env.enableCheckpointing(settings.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
 
-        DataStream<RawRecord> steps = env.fromSource(source(settings.topics().steps()),
-                WatermarkStrategy.noWatermarks(), "steps").uid("steps-source");
-        DataStream<RawRecord> interventions = env.fromSource(source(settings.topics().interventions()),
-                WatermarkStrategy.noWatermarks(), "interventions").uid("interventions-source");
+        // One source for both inputs: one consumer per reader fetches steps and interventions
+        // together, and per-partition watermarks keep either from running ahead.
+        DataStream<InputRecord> input = env.fromSource(source(), LabelPipeline.watermarks(settings),
+                "steps+interventions").uid("input-source");
 
-        LabelPipeline.Outputs out = LabelPipeline.build(steps, interventions, settings);
+        LabelPipeline.Outputs out = LabelPipeline.build(input, settings);
         out.transitions().sinkTo(sink(settings.topics().transitions(), "transitions",
                 Transition::getRobotId, Codecs.TRANSITION)).name("transitions-sink").uid("transitions-sink");
         out.fleetStats().sinkTo(sink(settings.topics().fleetStats(), "fleet-stats",
@@ -77,13 +79,13 @@ public final class LabelJob {
                 .uid("dead-letters-sink");
     }
 
-    private KafkaSource<RawRecord> source(String topic) {
-        return KafkaSource.<RawRecord>builder()
+    private KafkaSource<InputRecord> source() {
+        return KafkaSource.<InputRecord>builder()
                 .setBootstrapServers(settings.bootstrapServers())
-                .setTopics(topic)
-                .setGroupId(NAME)
+                .setTopics(settings.topics().steps(), settings.topics().interventions())
+                .setGroupId(settings.topics().prefix() + NAME)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new RawRecordDeserializer())
+                .setDeserializer(new InputDeserializer(LabelPipeline.decoder(settings)))
                 .setProperty("partition.discovery.interval.ms", "30000")
                 .build();
     }

@@ -12,7 +12,10 @@ import java.util.Map;
  * @param bootstrapServers   Kafka to read from and write to
  * @param topics             topic names (prefix)
  * @param label              the RLIF labelling choices
- * @param outOfOrderness     how far event times of one input may run backwards (watermark lag)
+ * @param outOfOrderness     how far event times within one step partition may run backwards
+ * @param idlePartition      a step partition silent this long (processing time) stops holding the
+ *                           watermark back; too short, and a partition slow to resume after a
+ *                           restart sees its steps arrive late
  * @param statsWindow        event-time window of the fleet statistics
  * @param checkpointInterval exactly-once commits happen at each checkpoint: the output delay
  * @param checkpointDir      durable place for RocksDB checkpoints (a file:// or s3:// URI)
@@ -22,8 +25,9 @@ import java.util.Map;
  * @param maxFutureSkew      event times further ahead of the job's clock are dead-lettered
  */
 public record LabelJobSettings(String bootstrapServers, Topics topics, LabelSettings label, Duration outOfOrderness,
-        Duration statsWindow, Duration checkpointInterval, String checkpointDir, int parallelism,
-        Map<String, int[]> taskDims, int maxRecordBytes, Duration maxFutureSkew) implements Serializable {
+        Duration idlePartition, Duration statsWindow, Duration checkpointInterval, String checkpointDir,
+        int parallelism, Map<String, int[]> taskDims, int maxRecordBytes, Duration maxFutureSkew)
+        implements Serializable {
 
     public LabelJobSettings {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -35,23 +39,41 @@ public record LabelJobSettings(String bootstrapServers, Topics topics, LabelSett
         if (checkpointInterval.toMillis() < 100 || statsWindow.toMillis() < 100) {
             throw new IllegalArgumentException("checkpoint interval and stats window must be >= 100 ms");
         }
+        if (outOfOrderness.isNegative() || idlePartition.toMillis() < 100) {
+            throw new IllegalArgumentException("out-of-orderness must be >= 0 and the idle timeout >= 100 ms");
+        }
         taskDims = Map.copyOf(taskDims);
     }
 
     /** Defaults that work on one machine. */
     public static LabelJobSettings local(String bootstrapServers, String checkpointDir, Map<String, int[]> taskDims) {
         return new LabelJobSettings(bootstrapServers, Topics.DEFAULT, LabelSettings.DEFAULT, Duration.ofMillis(500),
-                Duration.ofSeconds(10), Duration.ofSeconds(2), checkpointDir, 1, taskDims, 1 << 20,
-                Duration.ofMinutes(5));
+                Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(2), checkpointDir, 1, taskDims,
+                1 << 20, Duration.ofMinutes(5));
     }
 
-    public LabelJobSettings withCheckpointInterval(Duration interval) {
-        return new LabelJobSettings(bootstrapServers, topics, label, outOfOrderness, statsWindow, interval,
-                checkpointDir, parallelism, taskDims, maxRecordBytes, maxFutureSkew);
+    public LabelJobSettings withTopics(Topics t) {
+        return new LabelJobSettings(bootstrapServers, t, label, outOfOrderness, idlePartition, statsWindow,
+                checkpointInterval, checkpointDir, parallelism, taskDims, maxRecordBytes, maxFutureSkew);
+    }
+
+    public LabelJobSettings withLabel(LabelSettings l) {
+        return new LabelJobSettings(bootstrapServers, topics, l, outOfOrderness, idlePartition, statsWindow,
+                checkpointInterval, checkpointDir, parallelism, taskDims, maxRecordBytes, maxFutureSkew);
+    }
+
+    public LabelJobSettings withOutOfOrderness(Duration d) {
+        return new LabelJobSettings(bootstrapServers, topics, label, d, idlePartition, statsWindow,
+                checkpointInterval, checkpointDir, parallelism, taskDims, maxRecordBytes, maxFutureSkew);
+    }
+
+    public LabelJobSettings withCheckpointInterval(Duration d) {
+        return new LabelJobSettings(bootstrapServers, topics, label, outOfOrderness, idlePartition, statsWindow,
+                d, checkpointDir, parallelism, taskDims, maxRecordBytes, maxFutureSkew);
     }
 
     public LabelJobSettings withParallelism(int p) {
-        return new LabelJobSettings(bootstrapServers, topics, label, outOfOrderness, statsWindow, checkpointInterval,
-                checkpointDir, p, taskDims, maxRecordBytes, maxFutureSkew);
+        return new LabelJobSettings(bootstrapServers, topics, label, outOfOrderness, idlePartition, statsWindow,
+                checkpointInterval, checkpointDir, p, taskDims, maxRecordBytes, maxFutureSkew);
     }
 }

@@ -1,9 +1,10 @@
 package io.takeover.flink;
 
 import io.takeover.flink.ingest.DeadLetters;
-import io.takeover.flink.ingest.Decoder;
+import io.takeover.flink.ingest.InputDecoder;
+import io.takeover.flink.ingest.InputRecord;
+import io.takeover.flink.ingest.InputSplit;
 import io.takeover.flink.ingest.InputValidator;
-import io.takeover.flink.ingest.RawRecord;
 import io.takeover.flink.ingest.SourcedIntervention;
 import io.takeover.flink.label.TakeoverLabeler;
 import io.takeover.flink.stats.CumulativeStats;
@@ -15,8 +16,6 @@ import io.takeover.schemas.DeadLetter;
 import io.takeover.schemas.FleetStats;
 import io.takeover.schemas.Step;
 import io.takeover.schemas.Transition;
-import io.takeover.schemas.wire.Codecs;
-import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -24,8 +23,10 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 
 /**
- * The label job's topology, independent of where records come from and go: decode and
- * validate, label with RLIF per robot in event time, and count fleet statistics.
+ * The label job's topology, independent of where records come from and go: split off dead
+ * letters, label with RLIF per robot in event time, and count fleet statistics. The input,
+ * steps and interventions in one stream, arrives decoded (see {@link #decoder}) with
+ * event-time watermarks (see {@link #watermarks}).
  */
 public final class LabelPipeline {
 
@@ -33,31 +34,27 @@ public final class LabelPipeline {
     public record Outputs(DataStream<Transition> transitions, DataStream<FleetStats> fleetStats,
             DataStream<DeadLetter> deadLetters) {}
 
-    private static final Duration IDLE_INPUT = Duration.ofSeconds(5);
+    public static InputDecoder decoder(LabelJobSettings settings) {
+        return new InputDecoder(settings.topics().steps(),
+                new InputValidator(settings.taskDims(), settings.maxFutureSkew()), settings.maxRecordBytes());
+    }
 
-    public static Outputs build(DataStream<RawRecord> rawSteps, DataStream<RawRecord> rawInterventions,
-            LabelJobSettings settings) {
-        InputValidator validator = new InputValidator(settings.taskDims(), settings.maxFutureSkew());
+    /**
+     * Bounded out-of-orderness per Kafka partition, steps and interventions alike, so that after
+     * a restart neither input can run ahead of the other; a partition silent for a while (as
+     * intervention partitions mostly are) stops holding time back.
+     */
+    public static WatermarkStrategy<InputRecord> watermarks(LabelJobSettings settings) {
+        return WatermarkStrategy.<InputRecord>forBoundedOutOfOrderness(settings.outOfOrderness())
+                .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime())
+                .withIdleness(settings.idlePartition());
+    }
 
-        SingleOutputStreamOperator<Step> decodedSteps = rawSteps
-                .process(new Decoder<Step, Step>(Codecs.STEP, validator::check, (raw, step) -> step,
-                        settings.maxRecordBytes()), TypeInformation.of(Step.class))
-                .name("decode-steps").uid("decode-steps");
-        SingleOutputStreamOperator<SourcedIntervention> decodedInterventions = rawInterventions
-                .process(new Decoder<>(Codecs.INTERVENTION, validator::check, SourcedIntervention::new,
-                        settings.maxRecordBytes()), TypeInformation.of(SourcedIntervention.class))
-                .name("decode-interventions").uid("decode-interventions");
-
-        DataStream<Step> steps = decodedSteps.assignTimestampsAndWatermarks(
-                WatermarkStrategy.<Step>forBoundedOutOfOrderness(settings.outOfOrderness())
-                        .withTimestampAssigner((step, ts) -> step.getEventTime().toEpochMilli())
-                        .withIdleness(IDLE_INPUT))
-                .name("step-time").uid("step-time");
-        DataStream<SourcedIntervention> interventions = decodedInterventions.assignTimestampsAndWatermarks(
-                WatermarkStrategy.<SourcedIntervention>forBoundedOutOfOrderness(settings.outOfOrderness())
-                        .withTimestampAssigner((iv, ts) -> iv.getIntervention().getEventTime().toEpochMilli())
-                        .withIdleness(IDLE_INPUT))
-                .name("intervention-time").uid("intervention-time");
+    public static Outputs build(DataStream<InputRecord> input, LabelJobSettings settings) {
+        SingleOutputStreamOperator<Step> steps = input
+                .process(new InputSplit(), TypeInformation.of(Step.class))
+                .name("split-input").uid("split-input");
+        DataStream<SourcedIntervention> interventions = steps.getSideOutput(InputSplit.INTERVENTIONS);
 
         SingleOutputStreamOperator<Transition> transitions = steps.keyBy(Step::getRobotId)
                 .connect(interventions.keyBy(SourcedIntervention::robotId))
@@ -76,8 +73,8 @@ public final class LabelPipeline {
                 .process(new CumulativeStats(), TypeInformation.of(FleetStats.class))
                 .name("cumulative-fleet-stats").uid("cumulative-fleet-stats");
 
-        DataStream<DeadLetter> deadLetters = decodedSteps.getSideOutput(DeadLetters.TAG)
-                .union(decodedInterventions.getSideOutput(DeadLetters.TAG), transitions.getSideOutput(DeadLetters.TAG));
+        DataStream<DeadLetter> deadLetters = steps.getSideOutput(DeadLetters.TAG)
+                .union(transitions.getSideOutput(DeadLetters.TAG));
         return new Outputs(transitions, fleetStats, deadLetters);
     }
 

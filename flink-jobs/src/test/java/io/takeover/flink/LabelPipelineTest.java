@@ -3,6 +3,8 @@ package io.takeover.flink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.takeover.flink.ingest.InputDecoder;
+import io.takeover.flink.ingest.InputRecord;
 import io.takeover.flink.ingest.RawRecord;
 import io.takeover.flink.label.LabelSettings;
 import io.takeover.schemas.DeadLetter;
@@ -69,13 +71,16 @@ class LabelPipelineTest {
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
-        LabelJobSettings settings = new LabelJobSettings("unused:9092", Topics.DEFAULT,
-                LabelSettings.DEFAULT.withAllowedLateness(Duration.ofSeconds(1)), Duration.ofMillis(200),
-                Duration.ofSeconds(10), Duration.ofSeconds(1), "file:///tmp/unused", 2,
-                Map.of("pendulum", new int[] {3, 1}), 1 << 20, Duration.ofMinutes(5));
-        TypeInformation<RawRecord> rawType = TypeInformation.of(RawRecord.class);
-        LabelPipeline.Outputs out = LabelPipeline.build(env.fromData(steps, rawType),
-                env.fromData(interventions, rawType), settings);
+        LabelJobSettings settings = LabelJobSettings.local("unused:9092", "file:///tmp/unused",
+                Map.of("pendulum", new int[] {3, 1})).withParallelism(2).withOutOfOrderness(Duration.ofMillis(200))
+                .withLabel(LabelSettings.DEFAULT.withAllowedLateness(Duration.ofSeconds(1)));
+        List<RawRecord> input = new ArrayList<>(steps);
+        input.addAll(interventions);
+        input.sort(java.util.Comparator.comparingLong(RawRecord::getTimestamp)); // as a producer would send them
+        InputDecoder decoder = LabelPipeline.decoder(settings);
+        LabelPipeline.Outputs out = LabelPipeline.build(env.fromData(input, TypeInformation.of(RawRecord.class))
+                .map(decoder::decode).returns(InputRecord.class)
+                .assignTimestampsAndWatermarks(LabelPipeline.watermarks(settings)), settings);
         try (CloseableIterator<Transition> t = out.transitions().collectAsync();
                 CloseableIterator<FleetStats> f = out.fleetStats().collectAsync();
                 CloseableIterator<DeadLetter> d = out.deadLetters().collectAsync()) {
@@ -120,7 +125,14 @@ class LabelPipelineTest {
     }
 
     private static RawRecord raw(String topic, long offset, byte[] value) {
-        return new RawRecord(topic, 0, offset, 0, null, value);
+        long timestamp = T0;
+        try {
+            timestamp = topic.endsWith("steps") ? Codecs.STEP.decode(value).getEventTime().toEpochMilli()
+                    : Codecs.INTERVENTION.decode(value).getEventTime().toEpochMilli();
+        } catch (RuntimeException e) {
+            // garbage keeps T0
+        }
+        return new RawRecord(topic, 0, offset, timestamp, null, value);
     }
 
     private static Step step(String robot, int k, boolean last) {

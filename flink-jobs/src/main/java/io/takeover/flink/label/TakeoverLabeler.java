@@ -43,6 +43,8 @@ public final class TakeoverLabeler
     private static final Comparator<Step> EVENT_ORDER = Comparator
             .comparingLong((Step s) -> s.getEventTime().toEpochMilli()).thenComparingLong(Step::getStep);
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TakeoverLabeler.class);
+
     private final LabelSettings settings;
 
     private transient ListState<Step> pending;
@@ -98,6 +100,7 @@ public final class TakeoverLabeler
         long t = step.getEventTime().toEpochMilli();
         Long done = finalizedUpTo.value();
         if (done != null && t <= done) {
+            LOG.debug("late step {}#{} at {}, final up to {}", step.getEpisodeId(), step.getStep(), t, done);
             lateSteps.inc(); // its neighbours are already final; joining it now could label twice
             return;
         }
@@ -114,6 +117,8 @@ public final class TakeoverLabeler
         Long done = finalizedUpTo.value();
         if (done != null && t <= done) {
             lateInterventions.inc();
+            LOG.debug("late intervention {} at {} for {}, final up to {}", intervention.getKind(), t,
+                    intervention.getRobotId(), done);
             ctx.output(DeadLetters.TAG, DeadLetters.of(sourced.getSource(), new Rejection("LATE_INTERVENTION",
                     intervention.getKind() + " at " + intervention.getEventTime() + " arrived after the labels up to "
                             + java.time.Instant.ofEpochMilli(done) + " were final (allowed lateness "
