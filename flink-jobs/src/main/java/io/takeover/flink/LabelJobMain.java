@@ -1,0 +1,79 @@
+package io.takeover.flink;
+
+import io.takeover.flink.label.LabelSettings;
+import io.takeover.schemas.Topics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ParameterTool;
+
+/**
+ * Entry point on a Flink cluster:
+ * {@code flink run -c io.takeover.flink.LabelJobMain takeover-flink-jobs-job.jar --bootstrap-servers kafka:9092
+ * --checkpoint-dir s3://bucket/takeover/checkpoints --task pendulum=3x1}.
+ */
+public final class LabelJobMain {
+
+    static final String USAGE = """
+            Options:
+              --bootstrap-servers HOST:PORT   Kafka (required)
+              --checkpoint-dir URI            durable checkpoint location, e.g. s3://bucket/path (required)
+              --task NAME=OBSxACT[,...]       tasks whose dimensions every step is checked against
+              --topic-prefix PREFIX           default takeover.
+              --parallelism N                 default 2
+              --allowed-lateness-ms MS        default 2000
+              --pre-takeover-steps K          default 10
+              --takeover-ends-episode         the takeover transition is terminal for the critic
+            """;
+
+    public static void main(String[] args) throws Exception {
+        LabelJobSettings settings;
+        try {
+            settings = parse(ParameterTool.fromArgs(args));
+        } catch (IllegalArgumentException e) {
+            System.err.println("takeover-label: " + e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+            return;
+        }
+        LabelJob job = new LabelJob(settings);
+        JobClient client = job.start(StreamExecutionEnvironment.getExecutionEnvironment(job.configuration()));
+        client.getJobExecutionResult().get();
+    }
+
+    static LabelJobSettings parse(ParameterTool params) {
+        String bootstrap = required(params, "bootstrap-servers");
+        String checkpoints = required(params, "checkpoint-dir");
+        Map<String, int[]> dims = new HashMap<>();
+        for (String task : params.get("task", "").split(",")) {
+            if (task.isBlank()) {
+                continue;
+            }
+            String[] nameAndDims = task.split("=");
+            String[] sizes = nameAndDims.length == 2 ? nameAndDims[1].split("x") : new String[0];
+            if (sizes.length != 2) {
+                throw new IllegalArgumentException("--task wants NAME=OBSxACT, e.g. pendulum=3x1; got '" + task + "'");
+            }
+            dims.put(nameAndDims[0], new int[] {Integer.parseInt(sizes[0]), Integer.parseInt(sizes[1])});
+        }
+        LabelSettings label = LabelSettings.DEFAULT
+                .withAllowedLateness(Duration.ofMillis(params.getLong("allowed-lateness-ms", 2000)))
+                .withPreTakeoverSteps(params.getInt("pre-takeover-steps", 10))
+                .withTakeoverEndsEpisode(params.has("takeover-ends-episode"));
+        return LabelJobSettings.local(bootstrap, checkpoints, dims)
+                .withTopics(new Topics(params.get("topic-prefix", Topics.DEFAULT_PREFIX)))
+                .withParallelism(params.getInt("parallelism", 2))
+                .withLabel(label);
+    }
+
+    private static String required(ParameterTool params, String name) {
+        String value = params.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return value;
+    }
+
+    private LabelJobMain() {}
+}

@@ -1,0 +1,37 @@
+package io.takeover.flink;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.apache.flink.util.ParameterTool;
+import org.junit.jupiter.api.Test;
+
+class LabelJobMainTest {
+
+    @Test
+    void readsTheClusterArguments() {
+        LabelJobSettings s = LabelJobMain.parse(ParameterTool.fromArgs(new String[] {
+            "--bootstrap-servers", "kafka:9092", "--checkpoint-dir", "s3://b/c", "--task", "pendulum=3x1,reacher=8x2",
+            "--topic-prefix", "fleet1.", "--parallelism", "4", "--allowed-lateness-ms", "3000",
+            "--takeover-ends-episode"}));
+        assertEquals("kafka:9092", s.bootstrapServers());
+        assertEquals("fleet1.steps", s.topics().steps());
+        assertEquals(4, s.parallelism());
+        assertArrayEquals(new int[] {8, 2}, s.taskDims().get("reacher"));
+        assertEquals(Duration.ofSeconds(3), s.label().allowedLateness());
+        assertTrue(s.label().takeoverEndsEpisode());
+    }
+
+    @Test
+    void saysWhatIsMissing() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> LabelJobMain.parse(ParameterTool.fromArgs(new String[] {"--checkpoint-dir", "file:///x"})));
+        assertTrue(e.getMessage().contains("--bootstrap-servers"), e.getMessage());
+        var bad = assertThrows(IllegalArgumentException.class, () -> LabelJobMain.parse(ParameterTool.fromArgs(
+                new String[] {"--bootstrap-servers", "k:9092", "--checkpoint-dir", "file:///x", "--task", "pendulum"})));
+        assertTrue(bad.getMessage().contains("NAME=OBSxACT"), bad.getMessage());
+    }
+}
