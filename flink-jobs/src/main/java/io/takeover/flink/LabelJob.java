@@ -79,18 +79,25 @@ public final class LabelJob {
                 .uid("dead-letters-sink");
     }
 
-    private KafkaSource<InputRecord> source() {
+    /** Steps and interventions, decoded at the source, read as this job's consumer group. */
+    public KafkaSource<InputRecord> source() {
+        return source(settings.topics().prefix() + NAME);
+    }
+
+    /** The same input, read as another consumer group. */
+    public KafkaSource<InputRecord> source(String groupId) {
         return KafkaSource.<InputRecord>builder()
                 .setBootstrapServers(settings.bootstrapServers())
                 .setTopics(settings.topics().steps(), settings.topics().interventions())
-                .setGroupId(settings.topics().prefix() + NAME)
+                .setGroupId(groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new InputDeserializer(LabelPipeline.decoder(settings)))
                 .setProperty("partition.discovery.interval.ms", "30000")
                 .build();
     }
 
-    private <T> KafkaSink<T> sink(String topic, String name, KeyedWireSerializer.KeyOf<T> key, WireCodec<T> codec) {
+    /** An exactly-once sink of records of the contract. */
+    public <T> KafkaSink<T> sink(String topic, String name, KeyedWireSerializer.KeyOf<T> key, WireCodec<T> codec) {
         Properties producer = new Properties();
         // below the broker's default transaction.max.timeout.ms (15 min)
         producer.setProperty("transaction.timeout.ms", "600000");

@@ -15,7 +15,8 @@ import java.util.Map;
  * @param outOfOrderness     how far event times within one step partition may run backwards
  * @param idlePartition      a step partition silent this long (processing time) stops holding the
  *                           watermark back; too short, and a partition slow to resume after a
- *                           restart sees its steps arrive late
+ *                           restart sees its steps arrive late (intervention partitions go idle
+ *                           after half the allowed lateness)
  * @param statsWindow        event-time window of the fleet statistics
  * @param checkpointInterval exactly-once commits happen at each checkpoint: the output delay
  * @param checkpointDir      durable place for RocksDB checkpoints (a file:// or s3:// URI)

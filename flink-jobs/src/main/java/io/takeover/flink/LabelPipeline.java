@@ -4,6 +4,7 @@ import io.takeover.flink.ingest.DeadLetters;
 import io.takeover.flink.ingest.InputDecoder;
 import io.takeover.flink.ingest.InputRecord;
 import io.takeover.flink.ingest.InputSplit;
+import io.takeover.flink.ingest.InputWatermarks;
 import io.takeover.flink.ingest.InputValidator;
 import io.takeover.flink.ingest.SourcedIntervention;
 import io.takeover.flink.label.TakeoverLabeler;
@@ -40,14 +41,16 @@ public final class LabelPipeline {
     }
 
     /**
-     * Bounded out-of-orderness per Kafka partition, steps and interventions alike, so that after
-     * a restart neither input can run ahead of the other; a partition silent for a while (as
-     * intervention partitions mostly are) stops holding time back.
+     * Per Kafka partition, steps and interventions alike, so that after a restart neither input
+     * runs ahead of the other; see {@link InputWatermarks} for when a partition stops counting.
      */
     public static WatermarkStrategy<InputRecord> watermarks(LabelJobSettings settings) {
-        return WatermarkStrategy.<InputRecord>forBoundedOutOfOrderness(settings.outOfOrderness())
-                .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime())
-                .withIdleness(settings.idlePartition());
+        long outOfOrderness = settings.outOfOrderness().toMillis();
+        long stepIdle = settings.idlePartition().toMillis();
+        long interventionIdle = Math.max(100, settings.label().allowedLateness().toMillis() / 2);
+        return WatermarkStrategy.<InputRecord>forGenerator(
+                        context -> new InputWatermarks(outOfOrderness, stepIdle, interventionIdle))
+                .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime());
     }
 
     public static Outputs build(DataStream<InputRecord> input, LabelJobSettings settings) {

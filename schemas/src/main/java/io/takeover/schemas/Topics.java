@@ -7,7 +7,7 @@ import java.util.Map;
  * The Kafka topics of the wire contract. Names are the contract: {@code prefix + suffix},
  * the prefix configurable (default {@code takeover.}) so several deployments can share a cluster.
  */
-public record Topics(String prefix) {
+public record Topics(String prefix) implements java.io.Serializable {
 
     public static final String DEFAULT_PREFIX = "takeover.";
     public static final Topics DEFAULT = new Topics(DEFAULT_PREFIX);

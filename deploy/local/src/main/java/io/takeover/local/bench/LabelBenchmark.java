@@ -1,0 +1,281 @@
+package io.takeover.local.bench;
+
+import io.takeover.flink.LabelJob;
+import io.takeover.flink.LabelJobSettings;
+import io.takeover.flink.LabelPipeline;
+import io.takeover.flink.ingest.InputRecord;
+import io.takeover.kafka.EmbeddedKafka;
+import io.takeover.kafka.TopicCreator;
+import io.takeover.schemas.Intervention;
+import io.takeover.schemas.InterventionKind;
+import io.takeover.schemas.Step;
+import io.takeover.schemas.Topics;
+import io.takeover.schemas.Transition;
+import io.takeover.schemas.wire.Codecs;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Throughput and delay of the label job, Kafka to Kafka, exactly once, RocksDB state: a backlog
+ * of steps from many robots (about 1% of steps taken over) is labelled by the label job and,
+ * for reference, copied by a pass-through keyed job with the same source and sink; then a live
+ * fleet measures the delay from a step's append to its transition being readable.
+ */
+public final class LabelBenchmark {
+
+    private static final int PARTITIONS = 4;
+    private static final int EPISODE = 200; // steps per episode, the last one final
+    private static final long DT = 50; // 20 Hz
+
+    private final Path dir;
+    private final int steps;
+    private final int robots;
+    private final int parallelism;
+    private final PrintStream out;
+
+    public LabelBenchmark(Path dir, int steps, int robots, int parallelism, PrintStream out) {
+        this.dir = dir;
+        this.steps = steps;
+        this.robots = robots;
+        this.parallelism = parallelism;
+        this.out = out;
+    }
+
+    public void run() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
+            Topics topics = new Topics("bench.");
+            TopicCreator.createAll(kafka.bootstrapServers(), topics, PARTITIONS);
+            long t0 = System.currentTimeMillis() - (long) steps / robots * DT - 60_000;
+            long start = System.nanoTime();
+            long[] produced = produceBacklog(kafka.bootstrapServers(), topics, t0);
+            out.printf("input: %,d steps, %,d takeovers from %d robots written in %.1f s%n", produced[0], produced[1],
+                    robots, (System.nanoTime() - start) / 1e9);
+
+            LabelJob job = new LabelJob(settings(kafka, topics));
+            long expected = produced[0] - produced[2]; // one transition per step but each episode's first
+            double label = timeToOutput(job, kafka, topics.transitions(), expected, false);
+            String copies = new Topics("bench.passthrough.").steps();
+            TopicCreator.createAll(kafka.bootstrapServers(), new Topics("bench.passthrough."), PARTITIONS);
+            double passThrough = timeToOutput(job, kafka, copies, produced[0] + PARTITIONS, true);
+            out.printf("label job:        %,.0f steps/s (%.1f s)%n", produced[0] / label, label);
+            out.printf("pass-through job: %,.0f steps/s (%.1f s)%n", produced[0] / passThrough, passThrough);
+            out.printf("ratio label / pass-through: %.2f%n", passThrough / label);
+
+            measureDelay(kafka);
+        }
+    }
+
+    private LabelJobSettings settings(EmbeddedKafka kafka, Topics topics) {
+        return LabelJobSettings.local(kafka.bootstrapServers(), dir.resolve("checkpoints-" + topics.prefix()).toUri()
+                .toString(), Map.of("pendulum", new int[] {3, 1})).withTopics(topics).withParallelism(parallelism)
+                .withCheckpointInterval(Duration.ofSeconds(1));
+    }
+
+    /** Runs the label job, or the pass-through job, until {@code expected} records are committed. */
+    private double timeToOutput(LabelJob job, EmbeddedKafka kafka, String topic, long expected, boolean passThrough)
+            throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.configuration());
+        JobClient client;
+        long start = System.nanoTime();
+        if (passThrough) {
+            env.setParallelism(parallelism);
+            env.enableCheckpointing(1000);
+            env.fromSource(job.source("takeover-passthrough"), LabelPipeline.watermarks(settings(kafka,
+                    new Topics("bench."))), "input")
+                    .filter(r -> r.getStep() != null).keyBy(r -> r.getStep().getRobotId()).map(InputRecord::getStep)
+                    .sinkTo(job.sink(topic, "passthrough", Step::getRobotId, Codecs.STEP));
+            client = env.executeAsync("takeover-passthrough");
+        } else {
+            client = job.start(env);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
+        long lastReport = System.nanoTime();
+        while (committed(kafka, topic) < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(topic + ": only " + committed(kafka, topic) + " of " + expected);
+            }
+            if (System.nanoTime() - lastReport > 10_000_000_000L) {
+                out.printf("  … %s: %,d of %,d%n", topic, committed(kafka, topic), expected);
+                lastReport = System.nanoTime();
+            }
+            Thread.sleep(100);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        client.cancel().get(60, TimeUnit.SECONDS);
+        return seconds;
+    }
+
+    /** {steps, takeovers, episodes}; every robot's steps in time order, plus a flush record per partition. */
+    private long[] produceBacklog(String bootstrap, Topics topics, long t0) throws Exception {
+        int perRobot = steps / robots;
+        long takeovers = 0;
+        long episodes = 0;
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+            for (int k = 0; k < perRobot; k++) {
+                for (int r = 0; r < robots; r++) {
+                    String robot = "robot-" + r;
+                    int inEpisode = k % EPISODE;
+                    int episode = k / EPISODE;
+                    long t = t0 + k * DT;
+                    // two takeovers per episode of 200 steps: about 1% of steps
+                    if (inEpisode == 60 || inEpisode == 140) {
+                        send(producer, topics.interventions(), robot, Codecs.INTERVENTION.encode(
+                                intervention(robot, episode, InterventionKind.TAKEOVER, t)));
+                        takeovers++;
+                    }
+                    if (inEpisode == 70 || inEpisode == 150) {
+                        send(producer, topics.interventions(), robot, Codecs.INTERVENTION.encode(
+                                intervention(robot, episode, InterventionKind.HANDBACK, t)));
+                    }
+                    boolean last = inEpisode == EPISODE - 1 || k == perRobot - 1;
+                    episodes += last ? 1 : 0;
+                    send(producer, topics.steps(), robot, Codecs.STEP.encode(step(robot, episode, inEpisode, t, last)));
+                }
+            }
+            long end = t0 + perRobot * DT + 10_000;
+            for (int p = 0; p < PARTITIONS; p++) {
+                String robot = "flush-" + p;
+                producer.send(new ProducerRecord<>(topics.steps(), p, end, robot.getBytes(StandardCharsets.UTF_8),
+                        Codecs.STEP.encode(step(robot, 0, 0, end, false))));
+                producer.send(new ProducerRecord<>(topics.interventions(), p, end,
+                        robot.getBytes(StandardCharsets.UTF_8),
+                        Codecs.INTERVENTION.encode(intervention(robot, 0, InterventionKind.HANDBACK, end))));
+            }
+            producer.flush();
+        }
+        return new long[] {(long) perRobot * robots, takeovers, episodes};
+    }
+
+    /** A live fleet at 20 Hz on fresh topics: delay from a step's append to its transition, readable. */
+    private void measureDelay(EmbeddedKafka kafka) throws Exception {
+        Topics topics = new Topics("bench-live.");
+        TopicCreator.createAll(kafka.bootstrapServers(), topics, PARTITIONS);
+        LabelJobSettings settings = settings(kafka, topics);
+        LabelJob job = new LabelJob(settings);
+        JobClient client = job.start(StreamExecutionEnvironment.getExecutionEnvironment(job.configuration()));
+        List<Long> delays = Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(() -> readDelays(kafka.bootstrapServers(), topics, delays), "delay-reader");
+        reader.setDaemon(true);
+        reader.start();
+        int seconds = 20;
+        try (KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
+            long begin = System.currentTimeMillis();
+            for (int k = 0; k < seconds * 1000 / DT; k++) {
+                long due = begin + k * DT;
+                long sleep = due - System.currentTimeMillis();
+                if (sleep > 0) {
+                    Thread.sleep(sleep);
+                }
+                for (int r = 0; r < robots; r++) {
+                    String robot = "robot-" + r;
+                    int inEpisode = k % EPISODE;
+                    if (inEpisode == 60) {
+                        send(producer, topics.interventions(), robot, Codecs.INTERVENTION.encode(
+                                intervention(robot, k / EPISODE, InterventionKind.TAKEOVER, due)));
+                    }
+                    if (inEpisode == 70) {
+                        send(producer, topics.interventions(), robot, Codecs.INTERVENTION.encode(
+                                intervention(robot, k / EPISODE, InterventionKind.HANDBACK, due)));
+                    }
+                    send(producer, topics.steps(), robot, Codecs.STEP.encode(step(robot, k / EPISODE, inEpisode, due,
+                            inEpisode == EPISODE - 1)));
+                }
+            }
+        }
+        Thread.sleep(5_000);
+        client.cancel().get(60, TimeUnit.SECONDS);
+        List<Long> sorted = new ArrayList<>(delays);
+        Collections.sort(sorted);
+        long lateness = settings.label().allowedLateness().toMillis();
+        if (sorted.isEmpty()) {
+            out.println("delay: no transitions became readable");
+            return;
+        }
+        out.printf("delay append→readable minus allowed lateness (%d ms), %,d transitions at %d steps/s: "
+                        + "p50 %d ms, p99 %d ms%n", lateness, sorted.size(), robots * 1000 / DT,
+                sorted.get(sorted.size() / 2) - lateness, sorted.get((int) (sorted.size() * 0.99)) - lateness);
+    }
+
+    private static void readDelays(String bootstrap, Topics topics, List<Long> delays) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topics.transitions()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (!Thread.currentThread().isInterrupted()) {
+                consumer.poll(Duration.ofMillis(50)).forEach(record -> {
+                    Transition t = Codecs.TRANSITION.decode(record.value());
+                    // appended when its next step was: one control period after s
+                    delays.add(System.currentTimeMillis() - (t.getEventTime().toEpochMilli() + DT));
+                });
+            }
+        } catch (org.apache.kafka.common.errors.InterruptException e) {
+            // done
+        }
+    }
+
+    private static long committed(EmbeddedKafka kafka, String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            // read_committed end offsets stop at the first open transaction; transaction
+            // markers take one offset each, so this slightly overcounts records
+            long records = 0;
+            for (Map.Entry<TopicPartition, Long> e : consumer.endOffsets(partitions).entrySet()) {
+                records += e.getValue();
+            }
+            return records;
+        }
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 << 10);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
+    }
+
+    private static Step step(String robot, int episode, int k, long t, boolean last) {
+        return Step.newBuilder().setRobotId(robot).setTask("pendulum").setEpisodeId(robot + "/" + episode)
+                .setStep(k).setEventTime(java.time.Instant.ofEpochMilli(t))
+                .setObservation(List.of(1f, 0.5f, (float) k / EPISODE)).setAction(last ? List.of() : List.of(0.1f))
+                .setPolicyVersion(1).setTruncated(last).build();
+    }
+
+    private static Intervention intervention(String robot, int episode, InterventionKind kind, long t) {
+        return Intervention.newBuilder().setRobotId(robot).setEpisodeId(robot + "/" + episode).setOperatorId("op")
+                .setEventTime(java.time.Instant.ofEpochMilli(t)).setKind(kind).build();
+    }
+}
