@@ -14,10 +14,14 @@ import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.TimerService;
@@ -47,7 +51,7 @@ public final class TakeoverLabeler
 
     private final LabelSettings settings;
 
-    private transient ListState<Step> pending;
+    private transient MapState<Long, List<Step>> pending; // by event time: a timer finds its steps directly
     private transient ListState<Intervention> interventions;
     private transient ValueState<ResolvedStep> previous;
     private transient ListState<Transition> heldBack;
@@ -69,7 +73,8 @@ public final class TakeoverLabeler
 
     @Override
     public void open(OpenContext context) {
-        pending = getRuntimeContext().getListState(withTtl(new ListStateDescriptor<>("pending-steps", Step.class)));
+        pending = getRuntimeContext().getMapState(withTtl(new MapStateDescriptor<>("pending-steps", Types.LONG,
+                Types.LIST(TypeInformation.of(Step.class)))));
         interventions = getRuntimeContext().getListState(
                 withTtl(new ListStateDescriptor<>("interventions", Intervention.class)));
         previous = getRuntimeContext().getState(
@@ -104,7 +109,12 @@ public final class TakeoverLabeler
             lateSteps.inc(); // its neighbours are already final; joining it now could label twice
             return;
         }
-        pending.add(step);
+        List<Step> atTime = pending.get(t);
+        if (atTime == null) {
+            atTime = new ArrayList<>(1);
+        }
+        atTime.add(step);
+        pending.put(t, atTime);
         ctx.timerService().registerEventTimeTimer(t + settings.allowedLateness().toMillis());
         extendIdleDeadline(ctx.timerService(), t);
     }
@@ -131,14 +141,12 @@ public final class TakeoverLabeler
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Transition> out) throws Exception {
+        // Timers fire in time order, one per step time: the steps at the horizon are the ones now final.
         long horizon = timestamp - settings.allowedLateness().toMillis();
-        List<Step> ready = new ArrayList<>();
-        List<Step> waiting = new ArrayList<>();
-        for (Step step : pending.get()) {
-            (step.getEventTime().toEpochMilli() <= horizon ? ready : waiting).add(step);
-        }
+        List<Step> ready = pending.get(horizon);
         List<Intervention> known = sortedInterventions();
-        if (!ready.isEmpty()) {
+        if (ready != null) {
+            pending.remove(horizon);
             Long done = finalizedUpTo.value();
             countAnomalies(known, done == null ? Long.MIN_VALUE : done, horizon);
             ready.sort(EVENT_ORDER);
@@ -149,13 +157,13 @@ public final class TakeoverLabeler
             }
             updateOrClear(previous, prev);
             heldBack.update(held);
-            pending.update(waiting);
             finalizedUpTo.update(done == null ? horizon : Math.max(done, horizon));
             known = prune(known, horizon);
             interventions.update(known);
         }
         Long deadline = idleDeadline.value();
-        if (deadline != null && timestamp >= deadline && waiting.isEmpty()) {
+        boolean waiting = !pending.isEmpty();
+        if (deadline != null && timestamp >= deadline && !waiting) {
             if (previous.value() != null) {
                 abandonedEpisodes.inc();
             }
@@ -164,7 +172,7 @@ public final class TakeoverLabeler
             return;
         }
         boolean operatorHolds = !known.isEmpty() && known.get(known.size() - 1).getKind() == InterventionKind.TAKEOVER;
-        if (previous.value() == null && waiting.isEmpty() && !operatorHolds) {
+        if (previous.value() == null && !waiting && !operatorHolds) {
             if (deadline != null) {
                 ctx.timerService().deleteEventTimeTimer(deadline);
             }
