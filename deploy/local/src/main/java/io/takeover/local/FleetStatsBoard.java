@@ -2,20 +2,12 @@ package io.takeover.local;
 
 import io.takeover.schemas.FleetStats;
 import io.takeover.schemas.Topics;
+import io.takeover.schemas.kafka.TopicFollower;
 import io.takeover.schemas.wire.Codecs;
 import io.takeover.schemas.wire.WireFormatException;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Follows {@code takeover.fleet-stats} and keeps the newest cumulative totals per task × policy
@@ -38,47 +30,19 @@ public final class FleetStatsBoard implements AutoCloseable {
         }
     }
 
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final String topic;
     private final String task;
     private final Map<Long, Totals> byVersion = new TreeMap<>();
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final TopicFollower follower;
 
     public FleetStatsBoard(String bootstrapServers, Topics topics, String task) {
-        this.topic = topics.fleetStats();
         this.task = task;
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        this.thread = new Thread(this::run, "fleet-stats-board");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this.follower = new TopicFollower(bootstrapServers, topics.fleetStats(), new Properties(), Map.of(),
+                records -> records.forEach(record -> add(record.value()))).start();
     }
 
     /** Totals per policy version, oldest first. */
     public synchronized Map<Long, Totals> totals() {
         return new TreeMap<>(byVersion);
-    }
-
-    private void run() {
-        try {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    add(record.value());
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-        }
     }
 
     private synchronized void add(byte[] value) {
@@ -94,12 +58,6 @@ public final class FleetStatsBoard implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }

@@ -3,9 +3,9 @@ package io.takeover.replay.ingest;
 import io.takeover.replay.store.ReplayStore;
 import io.takeover.schemas.Transition;
 import io.takeover.schemas.Topics;
+import io.takeover.schemas.kafka.TopicFollower;
 import io.takeover.schemas.wire.Codecs;
 import io.takeover.schemas.wire.WireFormatException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,11 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,64 +28,27 @@ public final class TransitionIngest implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TransitionIngest.class);
 
     private final ReplayStore store;
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final String topic;
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong otherTasks = new AtomicLong();
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final TopicFollower follower;
 
     public TransitionIngest(String bootstrapServers, Topics topics, ReplayStore store) {
         this.store = store;
-        this.topic = topics.transitions();
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        this.thread = new Thread(this::run, "replay-ingest-" + store.settings().task());
-        this.thread.setDaemon(true);
+        Properties settings = new Properties();
+        settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        settings.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        this.follower = new TopicFollower(bootstrapServers, topics.transitions(), settings, store.offsets(),
+                this::ingest);
     }
 
     public TransitionIngest start() {
-        thread.start();
+        follower.start();
         return this;
     }
 
     /** Transitions refused because they cannot be read or do not fit the task's dimensions. */
     public long refused() {
         return refused.get();
-    }
-
-    private void run() {
-        try {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            Map<Integer, Long> stored = store.offsets();
-            for (TopicPartition tp : partitions) {
-                Long offset = stored.get(tp.partition());
-                if (offset == null) {
-                    consumer.seekToBeginning(List.of(tp));
-                } else {
-                    consumer.seek(tp, offset);
-                }
-            }
-            while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
-                if (!records.isEmpty()) {
-                    ingest(records);
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("replay ingest stopped: {}", e.toString(), e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-        }
     }
 
     private void ingest(ConsumerRecords<String, byte[]> records) {
@@ -132,12 +90,6 @@ public final class TransitionIngest implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }

@@ -5,20 +5,15 @@ import io.takeover.robot.policy.MlpPolicy;
 import io.takeover.robot.task.TaskSpec;
 import io.takeover.schemas.PolicySnapshot;
 import io.takeover.schemas.Topics;
+import io.takeover.schemas.kafka.TopicFollower;
 import io.takeover.schemas.wire.Codecs;
 import io.takeover.schemas.wire.WireFormatException;
-import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,26 +28,22 @@ public final class PolicySubscriber implements PolicySource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PolicySubscriber.class);
 
     private final TaskSpec task;
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final String topic;
     private final AtomicReference<MlpPolicy> current = new AtomicReference<>();
     private final AtomicLong rejected = new AtomicLong();
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final TopicFollower follower;
 
     public PolicySubscriber(String bootstrapServers, Topics topics, TaskSpec task) {
         this.task = task;
-        this.topic = topics.policies();
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 32 << 20);
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        this.thread = new Thread(this::run, "policy-subscriber-" + task.name());
-        this.thread.setDaemon(true);
-        this.thread.start();
+        Properties settings = new Properties();
+        settings.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+        settings.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 32 << 20);
+        this.follower = new TopicFollower(bootstrapServers, topics.policies(), settings, Map.of(), records -> {
+            for (ConsumerRecord<String, byte[]> record : records) {
+                if (task.name().equals(record.key())) {
+                    offer(record.value());
+                }
+            }
+        }).start();
     }
 
     @Override
@@ -67,28 +58,6 @@ public final class PolicySubscriber implements PolicySource, AutoCloseable {
 
     public long rejected() {
         return rejected.get();
-    }
-
-    private void run() {
-        try {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (task.name().equals(record.key())) {
-                        offer(record.value());
-                    }
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("policy subscriber for {} stopped: {}", task.name(), e.toString());
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-        }
     }
 
     /** Verifies and installs one snapshot if it is newer than the current one. */
@@ -119,12 +88,6 @@ public final class PolicySubscriber implements PolicySource, AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }

@@ -1,0 +1,96 @@
+package io.takeover.schemas.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows every partition of one topic on a thread of its own, committed records only, from
+ * given offsets or the beginning, and hands each non-empty poll to a handler. Positions are
+ * the caller's business (no consumer group), so a follower can keep them with its own data.
+ */
+public final class TopicFollower implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final String topic;
+    private final Map<Integer, Long> startOffsets;
+    private final Consumer<ConsumerRecords<String, byte[]>> handler;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /**
+     * @param settings     consumer settings beyond the bootstrap servers (may be empty)
+     * @param startOffsets partition → first offset to read; partitions not in it start at the beginning
+     */
+    public TopicFollower(String bootstrapServers, String topic, Properties settings, Map<Integer, Long> startOffsets,
+            Consumer<ConsumerRecords<String, byte[]>> handler) {
+        Properties props = new Properties();
+        props.putAll(settings);
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.topic = topic;
+        this.startOffsets = Map.copyOf(startOffsets);
+        this.handler = handler;
+        this.thread = new Thread(this::run, "follow-" + topic);
+        this.thread.setDaemon(true);
+    }
+
+    public TopicFollower start() {
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            for (TopicPartition tp : partitions) {
+                Long offset = startOffsets.get(tp.partition());
+                if (offset == null) {
+                    consumer.seekToBeginning(List.of(tp));
+                } else {
+                    consumer.seek(tp, offset);
+                }
+            }
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+                if (!records.isEmpty()) {
+                    handler.accept(records);
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("stopped following {}: {}", topic, e.toString(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
