@@ -232,10 +232,12 @@ public final class TakeoverLabeler
         }
     }
 
+    /** Moves the idle timer forward only in steps of a tenth of the timeout: not a timer per step. */
     private void extendIdleDeadline(TimerService timers, long eventTime) throws Exception {
-        long candidate = eventTime + settings.idleTimeout().toMillis();
+        long timeout = settings.idleTimeout().toMillis();
+        long candidate = eventTime + timeout;
         Long current = idleDeadline.value();
-        if (current == null || candidate > current) {
+        if (current == null || candidate > current + timeout / 10) {
             if (current != null) {
                 timers.deleteEventTimeTimer(current);
             }
