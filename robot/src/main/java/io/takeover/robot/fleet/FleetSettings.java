@@ -18,8 +18,4 @@ public record FleetSettings(int robots, String task, int hz, long seed, String r
             throw new IllegalArgumentException("control rate must be 1..500 Hz, got " + hz);
         }
     }
-
-    public static FleetSettings defaults(int robots) {
-        return new FleetSettings(robots, "pendulum", 20, 42, "robot-");
-    }
 }

@@ -25,7 +25,6 @@ public final class KafkaOutbox implements RobotOutbox {
 
     private final KafkaProducer<String, byte[]> producer;
     private final Topics topics;
-    private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
     public KafkaOutbox(String bootstrapServers, Topics topics) {
@@ -51,19 +50,9 @@ public final class KafkaOutbox implements RobotOutbox {
                 Codecs.INTERVENTION.encode(intervention));
     }
 
-    public long sent() {
-        return sent.get();
-    }
-
-    public long failed() {
-        return failed.get();
-    }
-
     private void send(String topic, String key, long timestamp, byte[] value) {
         producer.send(new ProducerRecord<>(topic, null, timestamp, key, value), (metadata, error) -> {
-            if (error == null) {
-                sent.incrementAndGet();
-            } else if (failed.getAndIncrement() == 0) {
+            if (error != null && failed.getAndIncrement() == 0) {
                 LOG.error("cannot publish to {}: {}", topic, error.toString());
             }
         });
