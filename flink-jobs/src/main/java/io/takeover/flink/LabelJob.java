@@ -54,6 +54,8 @@ public final class LabelJob {
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir());
         conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
         conf.set(PipelineOptions.GENERIC_TYPES, false);
+        // No function keeps or changes a record after emitting it: chained operators share it.
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
@@ -93,6 +95,9 @@ public final class LabelJob {
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new InputDeserializer(LabelPipeline.decoder(settings)))
                 .setProperty("partition.discovery.interval.ms", "30000")
+                // A reader drains one partition's fetched chunk before the next; small (compressed)
+                // chunks keep its partitions, and so their watermarks, close in event time.
+                .setProperty("max.partition.fetch.bytes", String.valueOf(64 << 10))
                 .build();
     }
 

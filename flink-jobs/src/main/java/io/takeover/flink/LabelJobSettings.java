@@ -77,4 +77,9 @@ public record LabelJobSettings(String bootstrapServers, Topics topics, LabelSett
         return new LabelJobSettings(bootstrapServers, topics, label, outOfOrderness, idlePartition, statsWindow,
                 checkpointInterval, checkpointDir, p, taskDims, maxRecordBytes, maxFutureSkew);
     }
+
+    public LabelJobSettings withStatsWindow(Duration d) {
+        return new LabelJobSettings(bootstrapServers, topics, label, outOfOrderness, idlePartition, d,
+                checkpointInterval, checkpointDir, parallelism, taskDims, maxRecordBytes, maxFutureSkew);
+    }
 }

@@ -11,8 +11,10 @@ import io.takeover.flink.label.TakeoverLabeler;
 import io.takeover.flink.stats.CumulativeStats;
 import io.takeover.flink.stats.FleetStatsAggregate;
 import io.takeover.flink.stats.FleetStatsWindow;
+import io.takeover.flink.stats.RobotStatsAggregate;
 import io.takeover.flink.stats.StatsAccumulator;
-import io.takeover.flink.stats.StatsDelta;
+import io.takeover.flink.stats.StatsCombiner;
+import io.takeover.flink.stats.StatsTime;
 import io.takeover.schemas.DeadLetter;
 import io.takeover.schemas.FleetStats;
 import io.takeover.schemas.Step;
@@ -21,7 +23,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 
 /**
  * The label job's topology, independent of where records come from and go: split off dead
@@ -64,11 +65,21 @@ public final class LabelPipeline {
                 .process(new TakeoverLabeler(settings.label()), TypeInformation.of(Transition.class))
                 .name("rlif-label").uid("rlif-label");
 
-        DataStream<FleetStats> fleetStats = steps.map(StatsDelta::of).name("step-stats").uid("step-stats")
-                .union(transitions.map(StatsDelta::of).name("takeover-stats").uid("takeover-stats"))
-                .keyBy(StatsDelta::key)
-                .window(TumblingEventTimeWindows.of(settings.statsWindow()))
-                .aggregate(new FleetStatsAggregate(), new FleetStatsWindow(),
+        // Counted where the steps are read, then per robot (many keys), then per task × policy version.
+        StatsTime time = StatsTime.of(settings.statsWindow(), settings.label().allowedLateness());
+        DataStream<FleetStats> fleetStats = steps.map(StatsAccumulator::of).name("step-stats").uid("step-stats")
+                .transform("combine-stats", TypeInformation.of(StatsAccumulator.class), new StatsCombiner(time))
+                .uid("combine-stats")
+                .union(transitions.filter(Transition::getTakeover).map(StatsAccumulator::ofTakeover)
+                        .name("takeover-stats").uid("takeover-stats"))
+                .keyBy(StatsAccumulator::robotKey)
+                .window(time.windows())
+                .aggregate(new RobotStatsAggregate(), TypeInformation.of(StatsAccumulator.class),
+                        TypeInformation.of(StatsAccumulator.class))
+                .name("robot-stats").uid("robot-stats")
+                .keyBy(StatsAccumulator::key)
+                .window(time.windows())
+                .aggregate(new FleetStatsAggregate(), new FleetStatsWindow(time),
                         TypeInformation.of(StatsAccumulator.class), TypeInformation.of(StatsAccumulator.class),
                         TypeInformation.of(FleetStats.class))
                 .name("fleet-stats").uid("fleet-stats")

@@ -40,7 +40,7 @@ class LabelPipelineTest {
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
                     .build());
 
-    private static final long T0 = Instant.now().minusSeconds(600).toEpochMilli();
+    private static final long T0 = Instant.now().minusSeconds(600).toEpochMilli() / 1000 * 1000; // a whole second
 
     @Test
     void labelsEveryRobotAndDeadLettersBadInputWithoutStopping() throws Exception {
@@ -73,6 +73,7 @@ class LabelPipelineTest {
         env.setParallelism(2);
         LabelJobSettings settings = LabelJobSettings.local("unused:9092", "file:///tmp/unused",
                 Map.of("pendulum", new int[] {3, 1})).withParallelism(2).withOutOfOrderness(Duration.ofMillis(200))
+                .withStatsWindow(Duration.ofSeconds(1))
                 .withLabel(LabelSettings.DEFAULT.withAllowedLateness(Duration.ofSeconds(1)));
         List<RawRecord> input = new ArrayList<>(steps);
         input.addAll(interventions);
@@ -112,6 +113,11 @@ class LabelPipelineTest {
             assertEquals(50.0, total.getTakeoversPer1kSteps(), 1e-9);
             assertEquals(3, total.getRobots());
             assertEquals(60, statSteps, "control steps of the three robots");
+            FleetStats first = windows.stream().filter(w -> w.getWindowStart().toEpochMilli() == T0).findFirst()
+                    .orElseThrow();
+            assertEquals(3, first.getTakeovers(), "a takeover counts in the window of its time, not of its label's");
+            assertEquals(60, first.getSteps(), "steps 0-19 of each robot fall in the first second");
+            assertEquals(3, first.getRobots());
             assertEquals(3, statTakeovers);
             assertEquals(3, episodes);
             assertTrue(stats.stream().allMatch(s -> s.getPolicyVersion() == 2 && s.getTask().equals("pendulum")));

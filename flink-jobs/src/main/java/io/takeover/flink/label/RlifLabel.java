@@ -1,33 +1,20 @@
 package io.takeover.flink.label;
 
 import io.takeover.schemas.Control;
-import io.takeover.schemas.Intervention;
-import io.takeover.schemas.InterventionKind;
 import io.takeover.schemas.Step;
 import io.takeover.schemas.Transition;
-import java.util.List;
 
 /** The RLIF rule itself, free of Flink: who controls a step, and the label of a transition. */
 public final class RlifLabel {
 
     /**
-     * A step is operator-controlled when its own {@code control} says so, or when the latest
-     * intervention of its robot at or before its event time is a TAKEOVER.
-     *
-     * @param interventions the robot's interventions, sorted by event time
+     * A step is operator-controlled when its own {@code control} says so, or when it lies inside
+     * a TAKEOVER…HANDBACK interval of its robot: the latest intervention at or before its event
+     * time is a TAKEOVER, by {@code operatorId}.
      */
-    public static ResolvedStep resolve(Step step, List<Intervention> interventions) {
-        Intervention latest = null;
-        long t = step.getEventTime().toEpochMilli();
-        for (Intervention intervention : interventions) {
-            if (intervention.getEventTime().toEpochMilli() > t) {
-                break;
-            }
-            latest = intervention;
-        }
-        boolean byInterval = latest != null && latest.getKind() == InterventionKind.TAKEOVER;
-        boolean operator = byInterval || step.getControl() == Control.OPERATOR;
-        return new ResolvedStep(step, operator, byInterval ? latest.getOperatorId() : null);
+    public static ResolvedStep resolve(Step step, boolean takenOver, String operatorId) {
+        boolean operator = takenOver || step.getControl() == Control.OPERATOR;
+        return new ResolvedStep(step, operator, takenOver ? operatorId : null);
     }
 
     /**

@@ -9,11 +9,10 @@ import io.takeover.schemas.Step;
 import io.takeover.schemas.Transition;
 import io.takeover.schemas.wire.ContractTrust;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateDescriptor;
@@ -36,6 +35,11 @@ import org.apache.flink.util.Collector;
  * control is resolved and it is joined to its predecessor in the episode. Each transition is
  * emitted once, held back up to K steps so the ones before a takeover can be marked. After an
  * episode's final step, and for robots silent past the idle timeout, the state is cleared.
+ *
+ * <p>A robot has at most one labelling timer, at its earliest waiting step; when it fires,
+ * everything the watermark has made final is labelled in one go. Waiting steps and
+ * interventions are kept by event time, and their times in the robot's {@link LabelProgress},
+ * so no state is ever scanned.
  */
 public final class TakeoverLabeler
         extends KeyedCoProcessFunction<String, Step, SourcedIntervention, Transition> {
@@ -44,19 +48,16 @@ public final class TakeoverLabeler
         ContractTrust.ensure();
     }
 
-    private static final Comparator<Step> EVENT_ORDER = Comparator
-            .comparingLong((Step s) -> s.getEventTime().toEpochMilli()).thenComparingLong(Step::getStep);
-
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TakeoverLabeler.class);
 
     private final LabelSettings settings;
 
-    private transient MapState<Long, List<Step>> pending; // by event time: a timer finds its steps directly
-    private transient ListState<Intervention> interventions;
+    private transient MapState<Long, List<Step>> pending;
+    private transient MapState<Long, List<Intervention>> interventions;
     private transient ValueState<ResolvedStep> previous;
-    private transient ListState<Transition> heldBack;
-    private transient ValueState<Long> finalizedUpTo;
-    private transient ValueState<Long> idleDeadline;
+    private transient MapState<Long, Transition> heldBack;
+    private transient ValueState<LabelProgress> progress;
+    private transient PreTakeoverMarker marker;
 
     private transient Counter takeovers;
     private transient Counter duplicateSteps;
@@ -75,15 +76,15 @@ public final class TakeoverLabeler
     public void open(OpenContext context) {
         pending = getRuntimeContext().getMapState(withTtl(new MapStateDescriptor<>("pending-steps", Types.LONG,
                 Types.LIST(TypeInformation.of(Step.class)))));
-        interventions = getRuntimeContext().getListState(
-                withTtl(new ListStateDescriptor<>("interventions", Intervention.class)));
+        interventions = getRuntimeContext().getMapState(withTtl(new MapStateDescriptor<>("pending-interventions",
+                Types.LONG, Types.LIST(TypeInformation.of(Intervention.class)))));
         previous = getRuntimeContext().getState(
                 withTtl(new ValueStateDescriptor<>("previous-step", ResolvedStep.class)));
-        heldBack = getRuntimeContext().getListState(
-                withTtl(new ListStateDescriptor<>("held-back", Transition.class)));
-        finalizedUpTo = getRuntimeContext().getState(
-                withTtl(new ValueStateDescriptor<>("finalized-up-to", Long.class)));
-        idleDeadline = getRuntimeContext().getState(withTtl(new ValueStateDescriptor<>("idle-deadline", Long.class)));
+        heldBack = getRuntimeContext().getMapState(withTtl(new MapStateDescriptor<>("held-back", Types.LONG,
+                TypeInformation.of(Transition.class))));
+        progress = getRuntimeContext().getState(
+                withTtl(new ValueStateDescriptor<>("progress", LabelProgress.class)));
+        marker = new PreTakeoverMarker(heldBack, settings.preTakeoverSteps());
         MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("labels");
         takeovers = metrics.counter("takeovers");
         duplicateSteps = metrics.counter("duplicate_steps");
@@ -103,20 +104,21 @@ public final class TakeoverLabeler
     @Override
     public void processElement1(Step step, Context ctx, Collector<Transition> out) throws Exception {
         long t = step.getEventTime().toEpochMilli();
-        Long done = finalizedUpTo.value();
-        if (done != null && t <= done) {
-            LOG.debug("late step {}#{} at {}, final up to {}", step.getEpisodeId(), step.getStep(), t, done);
+        LabelProgress p = progress();
+        if (t <= p.getFinalizedUpTo()) {
+            LOG.debug("late step {}#{} at {}, final up to {}", step.getEpisodeId(), step.getStep(), t,
+                    p.getFinalizedUpTo());
             lateSteps.inc(); // its neighbours are already final; joining it now could label twice
             return;
         }
-        List<Step> atTime = pending.get(t);
-        if (atTime == null) {
-            atTime = new ArrayList<>(1);
-        }
+        long[] times = p.getStepTimes();
+        List<Step> atTime = Arrays.binarySearch(times, t) >= 0 ? pending.get(t) : new ArrayList<>(1);
         atTime.add(step);
         pending.put(t, atTime);
-        ctx.timerService().registerEventTimeTimer(t + settings.allowedLateness().toMillis());
-        extendIdleDeadline(ctx.timerService(), t);
+        p.setStepTimes(LabelProgress.insert(times, t));
+        scheduleLabelling(p, ctx.timerService());
+        extendIdleDeadline(p, ctx.timerService(), t);
+        progress.update(p);
     }
 
     @Override
@@ -124,8 +126,9 @@ public final class TakeoverLabeler
             throws Exception {
         Intervention intervention = sourced.getIntervention();
         long t = intervention.getEventTime().toEpochMilli();
-        Long done = finalizedUpTo.value();
-        if (done != null && t <= done) {
+        LabelProgress p = progress();
+        long done = p.getFinalizedUpTo();
+        if (t <= done) {
             lateInterventions.inc();
             LOG.debug("late intervention {} at {} for {}, final up to {}", intervention.getKind(), t,
                     intervention.getRobotId(), done);
@@ -134,55 +137,105 @@ public final class TakeoverLabeler
                             + java.time.Instant.ofEpochMilli(done) + " were final (allowed lateness "
                             + settings.allowedLateness() + "); those labels stay, it applies from the first step not "
                             + "yet final. Send interventions sooner or raise the allowed lateness.")));
+            if (t >= p.getControlSince()) {
+                p.apply(intervention.getKind() == InterventionKind.TAKEOVER, intervention.getOperatorId(), t);
+            }
+        } else {
+            long[] times = p.getInterventionTimes();
+            List<Intervention> atTime = Arrays.binarySearch(times, t) >= 0 ? interventions.get(t)
+                    : new ArrayList<>(1);
+            atTime.add(intervention);
+            interventions.put(t, atTime);
+            p.setInterventionTimes(LabelProgress.insert(times, t));
         }
-        interventions.add(intervention); // even late, it still decides the steps after it
-        extendIdleDeadline(ctx.timerService(), t);
+        extendIdleDeadline(p, ctx.timerService(), t);
+        progress.update(p);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Transition> out) throws Exception {
-        // Timers fire in time order, one per step time: the steps at the horizon are the ones now final.
-        long horizon = timestamp - settings.allowedLateness().toMillis();
-        List<Step> ready = pending.get(horizon);
-        List<Intervention> known = sortedInterventions();
-        if (ready != null) {
-            pending.remove(horizon);
-            Long done = finalizedUpTo.value();
-            countAnomalies(known, done == null ? Long.MIN_VALUE : done, horizon);
-            ready.sort(EVENT_ORDER);
-            List<Transition> held = list(heldBack);
+        LabelProgress p = progress();
+        if (timestamp == p.getLabelTimer()) {
+            p.setLabelTimer(Long.MIN_VALUE);
+        }
+        // Every step at or before the horizon is final: the watermark passed it by the lateness.
+        long horizon = ctx.timerService().currentWatermark() - settings.allowedLateness().toMillis();
+        long[] times = p.getStepTimes();
+        int due = LabelProgress.countUpTo(times, horizon);
+        boolean inEpisode;
+        if (due > 0) {
             ResolvedStep prev = previous.value();
-            for (Step step : ready) {
-                prev = advance(prev, RlifLabel.resolve(step, known), held, out);
+            for (int i = 0; i < due; i++) {
+                applyInterventionsUpTo(p, times[i]);
+                List<Step> ready = pending.get(times[i]);
+                pending.remove(times[i]);
+                ready.sort(Comparator.comparingLong(Step::getStep));
+                for (Step step : ready) {
+                    prev = advance(prev, RlifLabel.resolve(step, p.isTakenOver(), p.getOperatorId()), out);
+                }
             }
             updateOrClear(previous, prev);
-            heldBack.update(held);
-            finalizedUpTo.update(done == null ? horizon : Math.max(done, horizon));
-            known = prune(known, horizon);
-            interventions.update(known);
+            inEpisode = prev != null;
+            p.setFinalizedUpTo(Math.max(p.getFinalizedUpTo(), times[due - 1]));
+            p.setStepTimes(LabelProgress.dropFirst(times, due));
+        } else {
+            inEpisode = previous.value() != null;
         }
-        Long deadline = idleDeadline.value();
-        boolean waiting = !pending.isEmpty();
-        if (deadline != null && timestamp >= deadline && !waiting) {
-            if (previous.value() != null) {
+        boolean waiting = p.getStepTimes().length > 0;
+        if (p.getIdleDeadline() != Long.MIN_VALUE && ctx.timerService().currentWatermark() >= p.getIdleDeadline()
+                && !waiting) {
+            if (inEpisode) {
                 abandonedEpisodes.inc();
             }
-            emitAll(list(heldBack), out);
+            marker.flush(out);
             clearAll(); // silent past the idle timeout: forget the robot, a held takeover included
             return;
         }
-        boolean operatorHolds = !known.isEmpty() && known.get(known.size() - 1).getKind() == InterventionKind.TAKEOVER;
-        if (previous.value() == null && !waiting && !operatorHolds) {
-            if (deadline != null) {
-                ctx.timerService().deleteEventTimeTimer(deadline);
+        if (!inEpisode && !waiting && !p.isTakenOver() && p.getInterventionTimes().length == 0) {
+            if (p.getIdleDeadline() != Long.MIN_VALUE) {
+                ctx.timerService().deleteEventTimeTimer(p.getIdleDeadline());
             }
             clearAll(); // between episodes nothing about this robot needs remembering
+            return;
+        }
+        scheduleLabelling(p, ctx.timerService());
+        progress.update(p);
+    }
+
+    /** Applies, in time order, the waiting interventions at or before {@code t}, counting those that change nothing. */
+    private void applyInterventionsUpTo(LabelProgress p, long t) throws Exception {
+        long[] times = p.getInterventionTimes();
+        int due = LabelProgress.countUpTo(times, t);
+        for (int i = 0; i < due; i++) {
+            for (Intervention iv : interventions.get(times[i])) {
+                boolean takeover = iv.getKind() == InterventionKind.TAKEOVER;
+                if (!p.apply(takeover, iv.getOperatorId(), times[i])) {
+                    (takeover ? repeatedTakeovers : unmatchedHandbacks).inc();
+                }
+            }
+            interventions.remove(times[i]);
+        }
+        p.setInterventionTimes(LabelProgress.dropFirst(times, due));
+    }
+
+    /** One labelling timer per robot, when its earliest waiting step becomes final. */
+    private void scheduleLabelling(LabelProgress p, TimerService timers) {
+        long[] times = p.getStepTimes();
+        long wanted = times.length == 0 ? Long.MIN_VALUE : times[0] + settings.allowedLateness().toMillis();
+        long current = p.getLabelTimer();
+        if (wanted != current) {
+            if (current != Long.MIN_VALUE) {
+                timers.deleteEventTimeTimer(current);
+            }
+            if (wanted != Long.MIN_VALUE) {
+                timers.registerEventTimeTimer(wanted);
+            }
+            p.setLabelTimer(wanted);
         }
     }
 
     /** Joins {@code next} to {@code prev}; returns what the next step should be joined to. */
-    private ResolvedStep advance(ResolvedStep prev, ResolvedStep next, List<Transition> held,
-            Collector<Transition> out) {
+    private ResolvedStep advance(ResolvedStep prev, ResolvedStep next, Collector<Transition> out) throws Exception {
         Step s = next.getStep();
         if (prev != null && prev.getStep().getEpisodeId().equals(s.getEpisodeId())) {
             long expected = prev.getStep().getStep() + 1;
@@ -195,86 +248,40 @@ public final class TakeoverLabeler
                 if (transition.getTakeover()) {
                     takeovers.inc();
                 }
-                emitAll(PreTakeoverMarker.offer(held, transition, settings.preTakeoverSteps()), out);
+                marker.offer(transition, out);
             } else {
                 missingSteps.inc(); // no transition across a gap
-                emitAll(held, out);
+                marker.flush(out);
             }
         } else if (prev != null) {
             abandonedEpisodes.inc(); // a new episode began before the last one's final step
-            emitAll(held, out);
+            marker.flush(out);
         }
         boolean last = s.getTerminated() || s.getTruncated();
         if (last) {
-            emitAll(held, out);
+            marker.flush(out);
             return null;
         }
         return next;
     }
 
-    private static void emitAll(List<Transition> transitions, Collector<Transition> out) {
-        transitions.forEach(out::collect);
-        transitions.clear();
-    }
-
-    /** Counts, once each, interventions that change nothing: TAKEOVER while taken over, HANDBACK while not. */
-    private void countAnomalies(List<Intervention> sorted, long after, long upTo) {
-        InterventionKind state = InterventionKind.HANDBACK;
-        for (Intervention iv : sorted) {
-            long t = iv.getEventTime().toEpochMilli();
-            if (t > upTo) {
-                break;
-            }
-            if (t > after && iv.getKind() == state) {
-                (state == InterventionKind.TAKEOVER ? repeatedTakeovers : unmatchedHandbacks).inc();
-            }
-            state = iv.getKind();
-        }
-    }
-
     /** Moves the idle timer forward only in steps of a tenth of the timeout: not a timer per step. */
-    private void extendIdleDeadline(TimerService timers, long eventTime) throws Exception {
+    private void extendIdleDeadline(LabelProgress p, TimerService timers, long eventTime) {
         long timeout = settings.idleTimeout().toMillis();
         long candidate = eventTime + timeout;
-        Long current = idleDeadline.value();
-        if (current == null || candidate > current + timeout / 10) {
-            if (current != null) {
+        long current = p.getIdleDeadline();
+        if (current == Long.MIN_VALUE || candidate > current + timeout / 10) {
+            if (current != Long.MIN_VALUE) {
                 timers.deleteEventTimeTimer(current);
             }
             timers.registerEventTimeTimer(candidate);
-            idleDeadline.update(candidate);
+            p.setIdleDeadline(candidate);
         }
     }
 
-    private List<Intervention> sortedInterventions() throws Exception {
-        List<Intervention> list = list(interventions);
-        list.sort(Comparator.comparingLong(i -> i.getEventTime().toEpochMilli()));
-        return list;
-    }
-
-    /** Keeps what can still matter: the latest intervention at or before the horizon, and all after. */
-    private static List<Intervention> prune(List<Intervention> sorted, long horizon) {
-        int firstKept = 0;
-        for (int i = 0; i < sorted.size(); i++) {
-            if (sorted.get(i).getEventTime().toEpochMilli() <= horizon) {
-                firstKept = i;
-            }
-        }
-        List<Intervention> kept = new ArrayList<>(sorted.subList(firstKept, sorted.size()));
-        if (!kept.isEmpty() && kept.get(0).getKind() == InterventionKind.HANDBACK
-                && kept.get(0).getEventTime().toEpochMilli() <= horizon) {
-            kept.remove(0); // a hand-back in the past says the same as no intervention
-        }
-        return kept;
-    }
-
-    private static <T> List<T> list(ListState<T> state) throws Exception {
-        List<T> list = new ArrayList<>();
-        Iterable<T> values = state.get();
-        if (values != null) {
-            values.forEach(list::add);
-        }
-        return list;
+    private LabelProgress progress() throws Exception {
+        LabelProgress p = progress.value();
+        return p == null ? new LabelProgress() : p;
     }
 
     private static <T> void updateOrClear(ValueState<T> state, T value) throws Exception {
@@ -290,7 +297,6 @@ public final class TakeoverLabeler
         interventions.clear();
         previous.clear();
         heldBack.clear();
-        finalizedUpTo.clear();
-        idleDeadline.clear();
+        progress.clear();
     }
 }

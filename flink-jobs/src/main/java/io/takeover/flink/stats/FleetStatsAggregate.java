@@ -2,8 +2,9 @@ package io.takeover.flink.stats;
 
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** Sums the deltas of one task × policy version in a window. */
-public final class FleetStatsAggregate implements AggregateFunction<StatsDelta, StatsAccumulator, StatsAccumulator> {
+/** Sums the per-robot window totals of one task × policy version: robots add up to the fleet. */
+public final class FleetStatsAggregate
+        implements AggregateFunction<StatsAccumulator, StatsAccumulator, StatsAccumulator> {
 
     @Override
     public StatsAccumulator createAccumulator() {
@@ -11,8 +12,8 @@ public final class FleetStatsAggregate implements AggregateFunction<StatsDelta, 
     }
 
     @Override
-    public StatsAccumulator add(StatsDelta delta, StatsAccumulator acc) {
-        acc.add(delta);
+    public StatsAccumulator add(StatsAccumulator robot, StatsAccumulator acc) {
+        acc.merge(robot);
         return acc;
     }
 

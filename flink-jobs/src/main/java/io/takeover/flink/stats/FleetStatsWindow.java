@@ -7,11 +7,17 @@ import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
-/** Turns a window's totals into the {@code FleetStats} record. */
+/** Turns a window's totals into the {@code FleetStats} record, its bounds in event time. */
 public final class FleetStatsWindow extends ProcessWindowFunction<StatsAccumulator, FleetStats, String, TimeWindow> {
 
     static {
         ContractTrust.ensure();
+    }
+
+    private final StatsTime time;
+
+    public FleetStatsWindow(StatsTime time) {
+        this.time = time;
     }
 
     @Override
@@ -19,9 +25,9 @@ public final class FleetStatsWindow extends ProcessWindowFunction<StatsAccumulat
         for (StatsAccumulator acc : totals) {
             out.collect(FleetStats.newBuilder()
                     .setTask(acc.getTask()).setPolicyVersion(acc.getPolicyVersion())
-                    .setWindowStart(Instant.ofEpochMilli(ctx.window().getStart()))
-                    .setWindowEnd(Instant.ofEpochMilli(ctx.window().getEnd()))
-                    .setRobots(acc.getRobots().size()).setSteps(acc.getSteps()).setTakeovers(acc.getTakeovers())
+                    .setWindowStart(Instant.ofEpochMilli(time.unshift(ctx.window().getStart())))
+                    .setWindowEnd(Instant.ofEpochMilli(time.unshift(ctx.window().getEnd())))
+                    .setRobots(acc.getRobots()).setSteps(acc.getSteps()).setTakeovers(acc.getTakeovers())
                     .setTakeoversPer1kSteps(acc.getSteps() == 0 ? 0 : 1000.0 * acc.getTakeovers() / acc.getSteps())
                     .setEpisodes(acc.getEpisodes()).setSuccesses(acc.getSuccesses()).build());
         }

@@ -1,59 +1,82 @@
 package io.takeover.flink.stats;
 
-import java.util.HashMap;
-import java.util.Map;
-import org.apache.flink.api.common.typeinfo.TypeInfo;
-import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
+import io.takeover.schemas.Step;
+import io.takeover.schemas.Transition;
 
-/** Running totals of one task × policy version within one window. */
+/**
+ * Counts within one event-time window: of one robot at one task × policy version (then
+ * {@code robotId} is set and {@code robots} is 1), or, merged, of all robots at that task ×
+ * policy version.
+ */
 public class StatsAccumulator {
 
     private String task;
     private long policyVersion;
-    @TypeInfo(RobotSetType.class)
-    private Map<String, Boolean> robots = new HashMap<>();
+    private String robotId;
+    private long robots;
     private long steps;
     private long takeovers;
     private long episodes;
     private long successes;
 
-    public void add(StatsDelta d) {
-        task = d.getTask();
-        policyVersion = d.getPolicyVersion();
-        robots.put(d.getRobotId(), Boolean.TRUE);
-        steps += d.getSteps();
-        takeovers += d.getTakeovers();
-        episodes += d.getEpisodes();
-        successes += d.getSuccesses();
+    public StatsAccumulator() {}
+
+    /** A control step counts as a step; a final step counts as an episode (and maybe a success). */
+    public static StatsAccumulator of(Step step) {
+        StatsAccumulator a = robot(step.getTask(), step.getPolicyVersion(), step.getRobotId());
+        boolean last = step.getTerminated() || step.getTruncated();
+        a.steps = step.getAction().isEmpty() ? 0 : 1;
+        a.episodes = last ? 1 : 0;
+        a.successes = last && Boolean.TRUE.equals(step.getSuccess()) ? 1 : 0;
+        return a;
     }
 
+    /** A takeover is charged to the policy version that was acting when the operator took over. */
+    public static StatsAccumulator ofTakeover(Transition transition) {
+        StatsAccumulator a = robot(transition.getTask(), transition.getPolicyVersion(), transition.getRobotId());
+        a.takeovers = 1;
+        return a;
+    }
+
+    private static StatsAccumulator robot(String task, long version, String robotId) {
+        StatsAccumulator a = new StatsAccumulator();
+        a.task = task;
+        a.policyVersion = version;
+        a.robotId = robotId;
+        a.robots = 1;
+        return a;
+    }
+
+    /** One robot at one task × policy version. */
+    public String robotKey() {
+        return task + "@" + policyVersion + "@" + robotId;
+    }
+
+    /** One task × policy version. */
+    public String key() {
+        return task + "@" + policyVersion;
+    }
+
+    /** Adds {@code other}'s counts, robots included. */
     public void merge(StatsAccumulator other) {
         task = other.task;
         policyVersion = other.policyVersion;
-        robots.putAll(other.robots);
+        robotId = other.robotId;
+        robots += other.robots;
         steps += other.steps;
         takeovers += other.takeovers;
         episodes += other.episodes;
         successes += other.successes;
     }
 
-    /** Serialized as a Flink map, not through Kryo. */
-    public static final class RobotSetType extends TypeInfoFactory<Map<String, Boolean>> {
-        @Override
-        public TypeInformation<Map<String, Boolean>> createTypeInfo(
-                java.lang.reflect.Type t, Map<String, TypeInformation<?>> genericParameters) {
-            return Types.MAP(Types.STRING, Types.BOOLEAN);
-        }
-    }
-
     public String getTask() { return task; }
     public void setTask(String task) { this.task = task; }
     public long getPolicyVersion() { return policyVersion; }
     public void setPolicyVersion(long policyVersion) { this.policyVersion = policyVersion; }
-    public Map<String, Boolean> getRobots() { return robots; }
-    public void setRobots(Map<String, Boolean> robots) { this.robots = robots; }
+    public String getRobotId() { return robotId; }
+    public void setRobotId(String robotId) { this.robotId = robotId; }
+    public long getRobots() { return robots; }
+    public void setRobots(long robots) { this.robots = robots; }
     public long getSteps() { return steps; }
     public void setSteps(long steps) { this.steps = steps; }
     public long getTakeovers() { return takeovers; }
