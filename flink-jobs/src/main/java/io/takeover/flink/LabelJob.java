@@ -97,7 +97,7 @@ public final class LabelJob {
                 .setProperty("partition.discovery.interval.ms", "30000")
                 // A reader drains one partition's fetched chunk before the next; small (compressed)
                 // chunks keep its partitions, and so their watermarks, close in event time.
-                .setProperty("max.partition.fetch.bytes", String.valueOf(64 << 10))
+                .setProperty("max.partition.fetch.bytes", String.valueOf(32 << 10))
                 .build();
     }
 

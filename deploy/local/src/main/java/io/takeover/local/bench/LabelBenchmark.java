@@ -111,16 +111,18 @@ public final class LabelBenchmark {
         long count = 0;
         long lastGrowth = System.nanoTime();
         long lastReport = System.nanoTime();
-        while (count < expected && System.nanoTime() - lastGrowth < TimeUnit.SECONDS.toNanos(60)) {
-            Thread.sleep(100);
-            long now = committed(kafka, topic);
-            if (now > count) {
-                count = now;
-                lastGrowth = System.nanoTime();
-            }
-            if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(10)) {
-                out.printf("  … %s: %,d of %,d%n", topic, count, expected);
-                lastReport = System.nanoTime();
+        try (CommittedCount committed = new CommittedCount(kafka.bootstrapServers(), topic)) {
+            while (count < expected && System.nanoTime() - lastGrowth < TimeUnit.SECONDS.toNanos(60)) {
+                Thread.sleep(100);
+                long now = committed.get();
+                if (now > count) {
+                    count = now;
+                    lastGrowth = System.nanoTime();
+                }
+                if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(10)) {
+                    out.printf("  … %s: %,d of %,d%n", topic, count, expected);
+                    lastReport = System.nanoTime();
+                }
             }
         }
         if (count < expected) {
@@ -244,21 +246,32 @@ public final class LabelBenchmark {
         }
     }
 
-    private static long committed(EmbeddedKafka kafka, String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+    /**
+     * Records a {@code read_committed} reader of the topic can see: its end offsets, which stop at
+     * the first open transaction. Transaction markers take one offset each, so this slightly
+     * overcounts records.
+     */
+    private static final class CommittedCount implements AutoCloseable {
+
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final List<TopicPartition> partitions;
+
+        CommittedCount(String bootstrap, String topic) {
+            Properties props = new Properties();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            // read_committed end offsets stop at the first open transaction; transaction
-            // markers take one offset each, so this slightly overcounts records
-            long records = 0;
-            for (Map.Entry<TopicPartition, Long> e : consumer.endOffsets(partitions).entrySet()) {
-                records += e.getValue();
-            }
-            return records;
+        }
+
+        long get() {
+            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
         }
     }
 
