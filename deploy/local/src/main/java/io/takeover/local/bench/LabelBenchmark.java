@@ -22,7 +22,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -71,13 +77,15 @@ public final class LabelBenchmark {
 
             LabelJob job = new LabelJob(settings(kafka, topics));
             long expected = produced[0] - produced[2]; // one transition per step but each episode's first
-            double label = timeToOutput(job, kafka, topics.transitions(), expected, false);
-            String copies = new Topics("bench.passthrough.").steps();
-            TopicCreator.createAll(kafka.bootstrapServers(), new Topics("bench.passthrough."), PARTITIONS);
-            double passThrough = timeToOutput(job, kafka, copies, produced[0] + PARTITIONS, true);
-            out.printf("label job:        %,.0f steps/s (%.1f s)%n", produced[0] / label, label);
-            out.printf("pass-through job: %,.0f steps/s (%.1f s)%n", produced[0] / passThrough, passThrough);
-            out.printf("ratio label / pass-through: %.2f%n", passThrough / label);
+            double label = timeToOutput(job, kafka, topics.transitions(), expected, Reference.NONE);
+            double keyed = timeToOutput(job, kafka, copyTopic(kafka, "keyed"), produced[0] + PARTITIONS,
+                    Reference.KEYED_STATE);
+            double copy = timeToOutput(job, kafka, copyTopic(kafka, "copy"), produced[0] + PARTITIONS,
+                    Reference.STATELESS);
+            out.printf("label job:                          %,9.0f steps/s (%.1f s)%n", produced[0] / label, label);
+            out.printf("pass-through, a RocksDB value/robot: %,9.0f steps/s (%.1f s)%n", produced[0] / keyed, keyed);
+            out.printf("pass-through, stateless:            %,9.0f steps/s (%.1f s)%n", produced[0] / copy, copy);
+            out.printf("ratio label / pass-through: %.2f (stateless: %.2f)%n", keyed / label, copy / label);
 
             measureDelay(kafka);
         }
@@ -89,20 +97,48 @@ public final class LabelBenchmark {
                 .withCheckpointInterval(Duration.ofSeconds(1));
     }
 
-    /** Runs the label job, or the pass-through job, until {@code expected} records are committed. */
-    private double timeToOutput(LabelJob job, EmbeddedKafka kafka, String topic, long expected, boolean passThrough)
+    /** The reference jobs: same source, keyed by robot, same exactly-once sink. */
+    private enum Reference { NONE, KEYED_STATE, STATELESS }
+
+    /** The least a stateful keyed job does: one RocksDB value per robot, read and written per step. */
+    private static final class CountPerRobot extends RichMapFunction<Step, Step> {
+        private transient ValueState<Long> count;
+
+        @Override
+        public void open(OpenContext context) {
+            count = getRuntimeContext().getState(new ValueStateDescriptor<>("steps", Long.class));
+        }
+
+        @Override
+        public Step map(Step step) throws Exception {
+            Long n = count.value();
+            count.update(n == null ? 1 : n + 1);
+            return step;
+        }
+    }
+
+    private static String copyTopic(EmbeddedKafka kafka, String name) {
+        Topics copies = new Topics("bench." + name + ".");
+        TopicCreator.createAll(kafka.bootstrapServers(), copies, PARTITIONS);
+        return copies.steps();
+    }
+
+    /** Runs the label job, or a reference job, until {@code expected} records are committed. */
+    private double timeToOutput(LabelJob job, EmbeddedKafka kafka, String topic, long expected, Reference reference)
             throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.configuration());
         JobClient client;
         long start = System.nanoTime();
-        if (passThrough) {
+        if (reference != Reference.NONE) {
             env.setParallelism(parallelism);
             env.enableCheckpointing(1000);
-            env.fromSource(job.source("takeover-passthrough"), LabelPipeline.watermarks(settings(kafka,
-                    new Topics("bench."))), "input")
-                    .filter(r -> r.getStep() != null).keyBy(r -> r.getStep().getRobotId()).map(InputRecord::getStep)
-                    .sinkTo(job.sink(topic, "passthrough", Step::getRobotId, Codecs.STEP));
-            client = env.executeAsync("takeover-passthrough");
+            KeyedStream<Step, String> steps = env.fromSource(job.source("takeover-" + topic), LabelPipeline.watermarks(
+                            settings(kafka, new Topics("bench."))), "input")
+                    .filter(r -> r.getStep() != null).map(InputRecord::getStep).keyBy(Step::getRobotId);
+            DataStream<Step> copies = reference == Reference.STATELESS ? steps.map(s -> s).returns(Step.class)
+                    : steps.map(new CountPerRobot());
+            copies.sinkTo(job.sink(topic, "copy-" + topic, Step::getRobotId, Codecs.STEP));
+            client = env.executeAsync("takeover-" + topic);
         } else {
             client = job.start(env);
         }
