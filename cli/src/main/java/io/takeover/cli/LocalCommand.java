@@ -2,6 +2,7 @@ package io.takeover.cli;
 
 import io.takeover.local.LocalSettings;
 import io.takeover.local.LocalStack;
+import io.takeover.replay.store.ReplaySettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -68,7 +69,7 @@ final class LocalCommand implements Runnable {
                     return;
                 }
                 System.out.println(ProgressLine.format((System.nanoTime() - started) / 1_000_000_000L,
-                        stack.learner().publishedVersion(), stack.board().totals(), stack.replay().size(),
+                        stack.learner().publishedVersion(), stack.board().totals(), stack.replay().table(ReplaySettings.ONLINE).size(),
                         stack.learner().stepsPerSecond(), stack.learner().gradientSteps()));
                 if (stack.learner().failure() != null) {
                     System.out.println("The learner stopped: " + stack.learner().failure()

@@ -5,7 +5,9 @@ import io.takeover.learner.publish.PolicyPublisher;
 import io.takeover.learner.publish.SnapshotExporter;
 import io.takeover.learner.sac.SacAgent;
 import io.takeover.learner.sac.UpdateStats;
-import io.takeover.replay.store.Batch;
+import io.takeover.replay.store.ReplaySettings;
+import io.takeover.replay.table.Batch;
+import io.takeover.replay.table.Table;
 import io.takeover.replay.store.ReplayStore;
 import java.util.Map;
 import java.util.Random;
@@ -95,7 +97,12 @@ public final class Learner implements AutoCloseable {
         long windowStart = System.nanoTime();
         long windowSteps = 0;
         while (running) {
-            replay.sampleUniform(batch, rng);
+            try {
+                replay.sampler().sample(batch, rng);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
             lastStats = agent.update(batch);
             long steps = gradientSteps.incrementAndGet();
             windowSteps++;
@@ -120,9 +127,10 @@ public final class Learner implements AutoCloseable {
 
     private boolean awaitReplay() throws RuntimeException {
         long lastReport = System.nanoTime();
-        while (running && replay.size() < settings.minReplaySize()) {
+        Table online = replay.table(ReplaySettings.ONLINE);
+        while (running && online.size() < settings.minReplaySize()) {
             if (System.nanoTime() - lastReport > LearnerSettings.WAIT_REPORT.toNanos()) {
-                LOG.info("learner {} waiting for replay: {} of {} transitions", settings.task(), replay.size(),
+                LOG.info("learner {} waiting for replay: {} of {} transitions", settings.task(), online.size(),
                         settings.minReplaySize());
                 lastReport = System.nanoTime();
             }
@@ -138,10 +146,11 @@ public final class Learner implements AutoCloseable {
 
     /** Per-dimension mean and std of observations in the replay now; fixed for this run. */
     private float[][] normalisation() {
-        int n = (int) Math.min(NORMALISATION_SAMPLE, Math.max(replay.size(), 1));
+        Table online = replay.table(ReplaySettings.ONLINE);
+        int n = (int) Math.min(NORMALISATION_SAMPLE, Math.max(online.size(), 1));
         int d = settings.obsDim();
         Batch sample = Batch.allocate(n, d, settings.actDim());
-        replay.sampleUniform(sample, new Random(settings.sac().seed() + 1));
+        online.sampler().sample(online, sample, 0, n, new Random(settings.sac().seed() + 1));
         float[] mean = new float[d];
         float[] std = new float[d];
         for (int i = 0; i < n; i++) {

@@ -4,9 +4,10 @@ import io.takeover.schemas.Control;
 import io.takeover.schemas.Transition;
 import io.takeover.schemas.wire.Codecs;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
-/** Pendulum-shaped transitions whose first observation value is their index. */
+/** Pendulum-shaped transitions whose first observation value is their index; every tenth is a takeover. */
 public final class Transitions {
 
     public static Transition transition(String task, int index) {
@@ -20,6 +21,18 @@ public final class Transitions {
 
     public static byte[] bytes(int index) {
         return Codecs.TRANSITION.encode(transition("pendulum", index));
+    }
+
+    public static List<Transition> range(int from, int to) {
+        List<Transition> list = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            list.add(transition("pendulum", i));
+        }
+        return list;
+    }
+
+    public static List<byte[]> wire(List<Transition> transitions) {
+        return transitions.stream().map(Codecs.TRANSITION::encode).toList();
     }
 
     private Transitions() {}

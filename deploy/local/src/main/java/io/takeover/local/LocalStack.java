@@ -58,8 +58,9 @@ public final class LocalStack implements AutoCloseable {
             JobClient jobClient = job.start(StreamExecutionEnvironment.createLocalEnvironment(job.configuration()));
             started.push(() -> jobClient.cancel().get());
 
-            replay = track(ReplayStore.open(new ReplaySettings(settings.dataDir().resolve("replay").resolve(task.name()),
-                    task.name(), task.obsDim(), task.actDim(), 1_000_000)));
+            replay = track(ReplayStore.open(ReplaySettings.defaults(settings.dataDir().resolve("replay")
+                    .resolve(task.name()), task.name(), task.obsDim(), task.actDim(), 1_000_000,
+                    settings.minReplaySize())));
             track(new TransitionIngest(kafka.bootstrapServers(), topics, replay).start());
 
             PolicyPublisher publisher = track(new PolicyPublisher(kafka.bootstrapServers(), topics));

@@ -19,7 +19,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
-import io.takeover.replay.store.Batch;
+import io.takeover.replay.table.Batch;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import io.takeover.replay.store.Batch;
+import io.takeover.replay.table.Batch;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

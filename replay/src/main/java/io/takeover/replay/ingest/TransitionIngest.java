@@ -45,45 +45,40 @@ public final class TransitionIngest implements AutoCloseable {
         return this;
     }
 
+    /** Transitions on the topic not yet in the store. */
+    public long lag() {
+        return follower.lag();
+    }
+
     /** Transitions refused because they cannot be read or do not fit the task's dimensions. */
     public long refused() {
         return refused.get();
     }
 
     private void ingest(ConsumerRecords<String, byte[]> records) {
-        List<byte[]> accepted = new ArrayList<>(records.count());
+        List<Transition> accepted = new ArrayList<>(records.count());
+        List<byte[]> wire = new ArrayList<>(records.count());
         Map<Integer, Long> positions = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             positions.put(record.partition(), record.offset() + 1);
-            String problem = check(record.value());
+            Transition t;
+            String problem;
+            try {
+                t = Codecs.TRANSITION.decode(record.value());
+                problem = !t.getTask().equals(store.settings().task()) ? "" : store.codec().mismatch(t);
+            } catch (WireFormatException e) {
+                t = null;
+                problem = e.getMessage();
+            }
             if (problem == null) {
-                accepted.add(record.value());
-            } else if (!problem.isEmpty() && refused.getAndIncrement() < 10) {
+                accepted.add(t);
+                wire.add(record.value());
+            } else if (!problem.isEmpty() && refused.getAndIncrement() < 10) { // "": another task's learner keeps it
                 LOG.warn("transition at {}-{}@{} refused: {}", record.topic(), record.partition(), record.offset(),
                         problem);
             }
         }
-        store.append(accepted, positions);
-    }
-
-    /** @return null to accept, "" for another task's transition, else why it is refused */
-    private String check(byte[] value) {
-        Transition t;
-        try {
-            t = Codecs.TRANSITION.decode(value);
-        } catch (WireFormatException e) {
-            return e.getMessage();
-        }
-        if (!t.getTask().equals(store.settings().task())) {
-            return ""; // another task's learner keeps it
-        }
-        int obs = store.settings().obsDim();
-        int act = store.settings().actDim();
-        if (t.getObservation().size() != obs || t.getNextObservation().size() != obs || t.getAction().size() != act) {
-            return "dimensions " + t.getObservation().size() + "/" + t.getAction().size() + " do not match task "
-                    + t.getTask() + "'s " + obs + "/" + act;
-        }
-        return null;
+        store.insert(accepted, wire, positions);
     }
 
     @Override

@@ -1,22 +1,77 @@
 package io.takeover.replay.store;
 
+import io.takeover.replay.table.TableSettings;
+import io.takeover.replay.table.TableSettings.RateLimit;
+import io.takeover.replay.table.TableSettings.Removal;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * @param dir      where the RocksDB files live
- * @param task     the task this replay holds; transitions of other tasks are not its business
- * @param obsDim   observation length of the task
- * @param actDim   action length of the task
- * @param capacity items kept in the online table; the oldest go first
+ * @param dir        where the RocksDB files live
+ * @param task       the task this replay holds; transitions of other tasks are not its business
+ * @param obsDim     observation length of the task
+ * @param actDim     action length of the task
+ * @param cacheBytes RocksDB block cache: sampling runs at memory speed while the items fit
+ * @param tables     the tables, {@code online}, {@code intervention} and {@code prior}
+ * @param mix        each table's share of a sampled batch
  */
-public record ReplaySettings(Path dir, String task, int obsDim, int actDim, long capacity) {
+public record ReplaySettings(Path dir, String task, int obsDim, int actDim, long cacheBytes,
+        List<TableSettings> tables, Map<String, Double> mix) {
+
+    public static final String ONLINE = "online";
+    public static final String INTERVENTION = "intervention";
+    public static final String PRIOR = "prior";
 
     public ReplaySettings {
         if (obsDim < 1 || actDim < 1) {
             throw new IllegalArgumentException("obs and action dimensions must be >= 1");
         }
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
+        List<String> names = tables.stream().map(TableSettings::name).toList();
+        if (!names.equals(List.of(ONLINE, INTERVENTION, PRIOR))) {
+            throw new IllegalArgumentException("replay tables must be online, intervention, prior; got " + names);
         }
+        for (String table : mix.keySet()) {
+            if (!names.contains(table)) {
+                throw new IllegalArgumentException("the replay mix names an unknown table " + table);
+            }
+        }
+        tables = List.copyOf(tables);
+        mix = new LinkedHashMap<>(mix);
+    }
+
+    /**
+     * Every transition in {@code online} (FIFO, {@code capacity} items); operator and takeover
+     * transitions also in {@code intervention} (half as many); imported data in {@code prior};
+     * batches half online, half interventions and prior data; sampling starts at
+     * {@code minSize} online items.
+     */
+    public static ReplaySettings defaults(Path dir, String task, int obsDim, int actDim, long capacity, long minSize) {
+        RateLimit start = new RateLimit(minSize, 0, 0, Duration.ofMinutes(10));
+        return new ReplaySettings(dir, task, obsDim, actDim, 256L << 20, List.of(
+                TableSettings.fifo(ONLINE, capacity).withRateLimit(start),
+                TableSettings.fifo(INTERVENTION, Math.max(1, capacity / 2)).withRemoval(Removal.FIFO),
+                TableSettings.fifo(PRIOR, capacity)),
+                Map.of(ONLINE, 0.5, INTERVENTION, 0.25, PRIOR, 0.25));
+    }
+
+    public ReplaySettings withTable(TableSettings table) {
+        return new ReplaySettings(dir, task, obsDim, actDim, cacheBytes,
+                tables.stream().map(t -> t.name().equals(table.name()) ? table : t).toList(), mix);
+    }
+
+    public ReplaySettings withMix(Map<String, Double> m) {
+        return new ReplaySettings(dir, task, obsDim, actDim, cacheBytes, tables, m);
+    }
+
+    public ReplaySettings withCacheBytes(long bytes) {
+        return new ReplaySettings(dir, task, obsDim, actDim, bytes, tables, mix);
+    }
+
+    public TableSettings table(String name) {
+        return tables.stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no replay table " + name));
     }
 }

@@ -1,17 +1,18 @@
 package io.takeover.replay.store;
 
+import io.takeover.replay.sample.MixedSampler;
+import io.takeover.replay.table.ItemCodec;
+import io.takeover.replay.table.Table;
+import io.takeover.replay.table.TableSettings;
 import io.takeover.schemas.Transition;
-import io.takeover.schemas.wire.Codecs;
-import io.takeover.schemas.wire.WireFormatException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -22,20 +23,15 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Durable replay in RocksDB. Items are the transitions' wire bytes under 8-byte big-endian
- * sequence numbers, so the table is a ring: inserts append at {@code next}, eviction deletes
- * from {@code first}, and uniform sampling draws sequence numbers in between. The ring's bounds
- * and the Kafka offsets the items came from are written in the same atomic batch as the items.
+ * Durable replay for one task in one RocksDB: the {@code online}, {@code intervention} and
+ * {@code prior} tables, and the Kafka positions ingest has read up to, which are written in the
+ * same atomic batch as the items they brought. Larger than memory is fine: only the block
+ * cache and the ring bounds live in the heap.
  */
 public final class ReplayStore implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ReplayStore.class);
-    private static final byte[] FIRST = "ring/first".getBytes();
-    private static final byte[] NEXT = "ring/next".getBytes();
     private static final String OFFSET_PREFIX = "offset/";
 
     static {
@@ -43,6 +39,7 @@ public final class ReplayStore implements AutoCloseable {
     }
 
     private final ReplaySettings settings;
+    private final ItemCodec codec;
     private final RocksDB db;
     private final LRUCache cache;
     private final ColumnFamilyOptions cfOptions;
@@ -50,31 +47,48 @@ public final class ReplayStore implements AutoCloseable {
     private final WriteOptions writeOptions;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     private final ColumnFamilyHandle meta;
-    private final ColumnFamilyHandle online;
-    private final AtomicLong first = new AtomicLong();
-    private final AtomicLong next = new AtomicLong();
-    private final AtomicLong inserted = new AtomicLong();
-    private final AtomicLong sampled = new AtomicLong();
-    private final AtomicLong corrupt = new AtomicLong();
+    private final Map<String, Table> tables = new LinkedHashMap<>();
+    private final MixedSampler sampler;
     private final Object writeLock = new Object();
 
     private ReplayStore(ReplaySettings settings) throws RocksDBException {
         this.settings = settings;
-        this.cache = new LRUCache(256L << 20);
+        this.codec = new ItemCodec(settings.obsDim(), settings.actDim());
+        this.cache = new LRUCache(settings.cacheBytes());
         this.cfOptions = new ColumnFamilyOptions()
                 .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setBlockSize(16 << 10));
         this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
         this.writeOptions = new WriteOptions();
-        List<ColumnFamilyDescriptor> descriptors = List.of(
-                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
-                new ColumnFamilyDescriptor("online".getBytes(), cfOptions));
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+        for (TableSettings t : settings.tables()) {
+            descriptors.add(new ColumnFamilyDescriptor(t.name().getBytes(StandardCharsets.UTF_8), cfOptions));
+            descriptors.add(new ColumnFamilyDescriptor((t.name() + ".records").getBytes(StandardCharsets.UTF_8),
+                    cfOptions));
+        }
         this.db = RocksDB.open(dbOptions, settings.dir().toString(), descriptors, handles);
         this.meta = handles.get(0);
-        this.online = handles.get(1);
-        first.set(readLong(FIRST));
-        next.set(readLong(NEXT));
+        int i = 0;
+        for (TableSettings t : settings.tables()) {
+            tables.put(t.name(), Table.open(i, t, codec, db, meta, handles.get(1 + 2 * i),
+                    handles.get(2 + 2 * i)));
+            i++;
+        }
+        List<MixedSampler.Part> parts = new ArrayList<>();
+        for (Table t : tables.values()) {
+            double share = settings.mix().getOrDefault(t.name(), 0.0);
+            if (share > 0) {
+                parts.add(new MixedSampler.Part(t, share));
+            }
+        }
+        this.sampler = new MixedSampler(parts);
     }
 
+    /**
+     * Opens (or creates) the store.
+     *
+     * @throws IllegalStateException with what to do when it cannot be opened
+     */
     public static ReplayStore open(ReplaySettings settings) {
         try {
             Files.createDirectories(settings.dir());
@@ -89,56 +103,87 @@ public final class ReplayStore implements AutoCloseable {
         return settings;
     }
 
-    /** Items held now. */
-    public long size() {
-        return next.get() - first.get();
+    public ItemCodec codec() {
+        return codec;
     }
 
-    public long inserted() {
-        return inserted.get();
+    public Table table(String name) {
+        Table t = tables.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("no replay table " + name + "; there are " + tables.keySet());
+        }
+        return t;
     }
 
-    public long sampled() {
-        return sampled.get();
+    public List<Table> tables() {
+        return List.copyOf(tables.values());
     }
 
-    /** Stored values that could not be decoded when sampled (skipped). */
-    public long corrupt() {
-        return corrupt.get();
+    /** Draws batches from the tables in the settings' mix. */
+    public MixedSampler sampler() {
+        return sampler;
     }
 
     /**
-     * Appends items and records the Kafka positions they were read up to, atomically: after a
-     * crash either both are there or neither, so ingest resumes exactly where the items end.
+     * Inserts transitions as the fleet produced them: every one into {@code online}, operator and
+     * takeover-labelled ones also into {@code intervention}, together with the Kafka positions
+     * they were read up to, atomically: after a crash either all are there or none, so ingest
+     * resumes exactly where the items end.
      *
-     * @param values          transitions in wire encoding, already validated
-     * @param nextOffsets     partition → next offset to read
+     * @param transitions decoded transitions of this task, dimensions checked
+     * @param wire        the same transitions as received
+     * @param nextOffsets partition → next offset to read
      */
-    public void append(List<byte[]> values, Map<Integer, Long> nextOffsets) {
+    public void insert(List<Transition> transitions, List<byte[]> wire, Map<Integer, Long> nextOffsets) {
+        List<byte[]> items = new ArrayList<>(transitions.size());
+        List<byte[]> interventionItems = new ArrayList<>();
+        List<byte[]> interventionRecords = new ArrayList<>();
+        for (int i = 0; i < transitions.size(); i++) {
+            byte[] item = codec.encode(transitions.get(i), wire.get(i).length);
+            items.add(item);
+            if (ItemCodec.intervention(item)) {
+                interventionItems.add(item);
+                interventionRecords.add(wire.get(i));
+            }
+        }
+        write(Map.of(ReplaySettings.ONLINE, new Rows(items, wire),
+                ReplaySettings.INTERVENTION, new Rows(interventionItems, interventionRecords)), nextOffsets);
+    }
+
+    /**
+     * Inserts transitions into one table, e.g. demonstrations into {@code prior}.
+     *
+     * @throws IllegalArgumentException when a transition does not fit the task's dimensions
+     */
+    public void insertInto(String table, List<Transition> transitions, List<byte[]> wire) {
+        List<byte[]> items = new ArrayList<>(transitions.size());
+        for (int i = 0; i < transitions.size(); i++) {
+            items.add(codec.encode(transitions.get(i), wire.get(i).length));
+        }
+        write(Map.of(table(table).name(), new Rows(items, wire)), Map.of());
+    }
+
+    private record Rows(List<byte[]> items, List<byte[]> records) {}
+
+    private void write(Map<String, Rows> rows, Map<Integer, Long> nextOffsets) {
         synchronized (writeLock) {
-            long seq = next.get();
-            long newFirst = first.get();
+            List<Table.Staged> staged = new ArrayList<>();
             try (WriteBatch batch = new WriteBatch()) {
-                for (byte[] value : values) {
-                    batch.put(online, key(seq++), value);
+                for (Table t : tables.values()) { // a fixed order, whatever the map's
+                    Rows r = rows.get(t.name());
+                    if (r != null && !r.items().isEmpty()) {
+                        staged.add(t.stage(batch, r.items(), r.records()));
+                    }
                 }
-                long excess = (seq - newFirst) - settings.capacity();
-                if (excess > 0) {
-                    batch.deleteRange(online, key(newFirst), key(newFirst + excess));
-                    newFirst += excess;
-                }
-                batch.put(meta, FIRST, key(newFirst));
-                batch.put(meta, NEXT, key(seq));
                 for (Map.Entry<Integer, Long> offset : nextOffsets.entrySet()) {
-                    batch.put(meta, (OFFSET_PREFIX + offset.getKey()).getBytes(), key(offset.getValue()));
+                    batch.put(meta, (OFFSET_PREFIX + offset.getKey()).getBytes(StandardCharsets.UTF_8),
+                            ByteBuffer.allocate(Long.BYTES).putLong(offset.getValue()).array());
                 }
                 db.write(writeOptions, batch);
             } catch (RocksDBException e) {
                 throw new IllegalStateException("replay write failed: " + e.getMessage(), e);
             }
-            first.set(newFirst);
-            next.set(seq);
-            inserted.addAndGet(values.size());
+            staged.forEach(Table.Staged::commit);
         }
     }
 
@@ -146,93 +191,17 @@ public final class ReplayStore implements AutoCloseable {
     public Map<Integer, Long> offsets() {
         Map<Integer, Long> offsets = new HashMap<>();
         try (var it = db.newIterator(meta)) {
-            byte[] prefix = OFFSET_PREFIX.getBytes();
+            byte[] prefix = OFFSET_PREFIX.getBytes(StandardCharsets.UTF_8);
             for (it.seek(prefix); it.isValid(); it.next()) {
-                String k = new String(it.key());
+                String k = new String(it.key(), StandardCharsets.UTF_8);
                 if (!k.startsWith(OFFSET_PREFIX)) {
                     break;
                 }
-                offsets.put(Integer.parseInt(k.substring(OFFSET_PREFIX.length())), ByteBuffer.wrap(it.value()).getLong());
+                offsets.put(Integer.parseInt(k.substring(OFFSET_PREFIX.length())),
+                        ByteBuffer.wrap(it.value()).getLong());
             }
         }
         return offsets;
-    }
-
-    /**
-     * Fills {@code batch} with transitions drawn uniformly at random, with replacement. Corrupt
-     * stored values are skipped, counted and redrawn.
-     *
-     * @throws IllegalStateException when the table is empty
-     */
-    public void sampleUniform(Batch batch, Random rng) {
-        int filled = 0;
-        int attempts = 0;
-        while (filled < batch.size()) {
-            long lo = first.get();
-            long n = next.get() - lo;
-            if (n <= 0) {
-                throw new IllegalStateException("cannot sample an empty replay table");
-            }
-            int want = batch.size() - filled;
-            List<byte[]> keys = new ArrayList<>(want);
-            for (int i = 0; i < want; i++) {
-                keys.add(key(lo + (long) (rng.nextDouble() * n)));
-            }
-            List<byte[]> values;
-            try {
-                values = db.multiGetAsList(Collections.nCopies(want, online), keys);
-            } catch (RocksDBException e) {
-                throw new IllegalStateException("replay read failed: " + e.getMessage(), e);
-            }
-            for (byte[] value : values) {
-                if (value != null && fill(batch, filled, value)) {
-                    filled++;
-                }
-            }
-            if (++attempts > 100 && filled == 0) {
-                throw new IllegalStateException("replay table holds no readable transitions");
-            }
-        }
-        sampled.addAndGet(batch.size());
-    }
-
-    private boolean fill(Batch batch, int row, byte[] value) {
-        Transition t;
-        try {
-            t = Codecs.TRANSITION.decode(value);
-        } catch (WireFormatException e) {
-            if (corrupt.getAndIncrement() == 0) {
-                LOG.error("corrupt replay item skipped ({}); further ones are only counted", e.getMessage());
-            }
-            return false;
-        }
-        int o = settings.obsDim();
-        int a = settings.actDim();
-        if (t.getObservation().size() != o || t.getNextObservation().size() != o || t.getAction().size() != a) {
-            corrupt.incrementAndGet();
-            return false;
-        }
-        copy(t.getObservation(), batch.observations(), row * o);
-        copy(t.getAction(), batch.actions(), row * a);
-        copy(t.getNextObservation(), batch.nextObservations(), row * o);
-        batch.rewards()[row] = t.getReward();
-        batch.dones()[row] = t.getTerminal() ? 1f : 0f;
-        return true;
-    }
-
-    private static void copy(List<Float> from, float[] to, int at) {
-        for (int i = 0; i < from.size(); i++) {
-            to[at + i] = from.get(i);
-        }
-    }
-
-    private long readLong(byte[] k) throws RocksDBException {
-        byte[] v = db.get(meta, k);
-        return v == null ? 0 : ByteBuffer.wrap(v).getLong();
-    }
-
-    private static byte[] key(long seq) {
-        return ByteBuffer.allocate(Long.BYTES).putLong(seq).array();
     }
 
     @Override

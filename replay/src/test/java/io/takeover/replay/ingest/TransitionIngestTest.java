@@ -27,7 +27,7 @@ class TransitionIngestTest {
     void aRestartedIngestResumesFromTheStoreWithNothingLostOrDoubled(@TempDir Path dir) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
             TopicCreator.createAll(kafka.bootstrapServers(), Topics.DEFAULT, 3);
-            ReplaySettings settings = new ReplaySettings(dir.resolve("replay"), "pendulum", 3, 1, 100_000);
+            ReplaySettings settings = ReplaySettings.defaults(dir.resolve("replay"), "pendulum", 3, 1, 100_000, 1);
 
             produce(kafka.bootstrapServers(), 0, 500);
             Transition wrongDims = Transitions.transition("pendulum", 9999);
@@ -38,18 +38,23 @@ class TransitionIngestTest {
             try (ReplayStore store = ReplayStore.open(settings);
                     TransitionIngest ingest = new TransitionIngest(kafka.bootstrapServers(), Topics.DEFAULT, store)
                             .start()) {
-                await(() -> store.size() == 500 && ingest.refused() == 1);
+                await(() -> online(store).size() == 500 && ingest.refused() == 1);
             }
             produce(kafka.bootstrapServers(), 500, 800);
             try (ReplayStore store = ReplayStore.open(settings);
                     TransitionIngest ingest = new TransitionIngest(kafka.bootstrapServers(), Topics.DEFAULT, store)
                             .start()) {
-                await(() -> store.size() >= 800);
+                await(() -> online(store).size() >= 800);
                 Thread.sleep(500); // anything re-read would show up now
-                assertEquals(800, store.size(), "each transition exactly once across the restart");
+                assertEquals(800, online(store).size(), "each transition exactly once across the restart");
+                assertEquals(80, store.table(ReplaySettings.INTERVENTION).size(), "the takeovers also here");
                 assertEquals(0, ingest.refused(), "the refused one is behind the stored offsets");
             }
         }
+    }
+
+    private static io.takeover.replay.table.Table online(ReplayStore store) {
+        return store.table(ReplaySettings.ONLINE);
     }
 
     private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -30,6 +30,7 @@ public final class TopicFollower implements AutoCloseable {
     private final Consumer<ConsumerRecords<String, byte[]>> handler;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile long lag = -1;
 
     /**
      * @param settings     consumer settings beyond the bootstrap servers (may be empty)
@@ -73,6 +74,11 @@ public final class TopicFollower implements AutoCloseable {
                 if (!records.isEmpty()) {
                     handler.accept(records);
                 }
+                long behind = 0;
+                for (TopicPartition tp : partitions) {
+                    behind += consumer.currentLag(tp).orElse(0);
+                }
+                lag = behind;
             }
         } catch (WakeupException e) {
             // closing
@@ -81,6 +87,11 @@ public final class TopicFollower implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /** Records between the last one handled and the end of the topic, as of the last poll; -1 before. */
+    public long lag() {
+        return lag;
     }
 
     @Override
