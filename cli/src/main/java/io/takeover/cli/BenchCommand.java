@@ -1,6 +1,7 @@
 package io.takeover.cli;
 
 import io.takeover.local.bench.LabelBenchmark;
+import io.takeover.local.bench.ReplayBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** {@code takeover bench label}: figures, printed; never a timed test. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure a part of the pipeline.",
-        subcommands = {BenchCommand.Label.class})
+        subcommands = {BenchCommand.Label.class, BenchCommand.Replay.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -36,6 +37,24 @@ final class BenchCommand implements Runnable {
             System.out.printf("label benchmark: %,d steps, %d robots, parallelism %d, data in %s%n", steps, robots,
                     parallelism, dir);
             new LabelBenchmark(dir, steps, robots, parallelism, System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+            description = "Replay inserts vs raw RocksDB puts, sampling vs an in-memory float[] ring, reopen time. "
+                    + "For a store larger than the heap: TAKEOVER_JAVA_OPTS=-Xmx1g ... --items 10000000.")
+    static final class Replay implements java.util.concurrent.Callable<Integer> {
+
+        @Option(names = "--items", defaultValue = "1000000", description = "Transitions stored (default ${DEFAULT-VALUE}).")
+        int items;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = Files.createTempDirectory("takeover-bench");
+            System.out.printf("replay benchmark: %,d transitions (observation 17, action 6), batch 256, heap %,d MB, "
+                    + "data in %s%n", items, Runtime.getRuntime().maxMemory() >> 20, dir);
+            new ReplayBenchmark(dir, items, System.out).run();
             return 0;
         }
     }

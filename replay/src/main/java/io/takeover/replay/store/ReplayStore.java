@@ -51,7 +51,7 @@ public final class ReplayStore implements AutoCloseable {
     private final MixedSampler sampler;
     private final Object writeLock = new Object();
 
-    private ReplayStore(ReplaySettings settings) throws RocksDBException {
+    private ReplayStore(ReplaySettings settings, boolean readOnly) throws RocksDBException {
         this.settings = settings;
         this.codec = new ItemCodec(settings.obsDim(), settings.actDim());
         this.cache = new LRUCache(settings.cacheBytes());
@@ -66,7 +66,8 @@ public final class ReplayStore implements AutoCloseable {
             descriptors.add(new ColumnFamilyDescriptor((t.name() + ".records").getBytes(StandardCharsets.UTF_8),
                     cfOptions));
         }
-        this.db = RocksDB.open(dbOptions, settings.dir().toString(), descriptors, handles);
+        this.db = readOnly ? RocksDB.openReadOnly(dbOptions, settings.dir().toString(), descriptors, handles)
+                : RocksDB.open(dbOptions, settings.dir().toString(), descriptors, handles);
         this.meta = handles.get(0);
         int i = 0;
         for (TableSettings t : settings.tables()) {
@@ -92,10 +93,26 @@ public final class ReplayStore implements AutoCloseable {
     public static ReplayStore open(ReplaySettings settings) {
         try {
             Files.createDirectories(settings.dir());
-            return new ReplayStore(settings);
+            return new ReplayStore(settings, false);
         } catch (Exception e) {
             throw new IllegalStateException("cannot open replay store at " + settings.dir() + ": " + e.getMessage()
                     + " (is another process using it?)", e);
+        }
+    }
+
+    /**
+     * Opens the store as it is now, for reading only: works while another process writes it,
+     * and sees none of that process's later writes.
+     */
+    public static ReplayStore openReadOnly(ReplaySettings settings) {
+        if (!Files.isDirectory(settings.dir())) {
+            throw new IllegalStateException("no replay store at " + settings.dir());
+        }
+        try {
+            return new ReplayStore(settings, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read replay store at " + settings.dir() + ": " + e.getMessage(),
+                    e);
         }
     }
 
