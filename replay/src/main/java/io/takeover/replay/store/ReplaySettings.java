@@ -14,11 +14,13 @@ import java.util.Map;
  * @param task       the task this replay holds; transitions of other tasks are not its business
  * @param obsDim     observation length of the task
  * @param actDim     action length of the task
- * @param cacheBytes RocksDB block cache: sampling runs at memory speed while the items fit
+ * @param cacheBytes  RocksDB block cache
+ * @param mirrorBytes memory for the newest items of the tables (shared by capacity): sampling
+ *                    those runs at the speed of an array; older ones are read from RocksDB
  * @param tables     the tables, {@code online}, {@code intervention} and {@code prior}
  * @param mix        each table's share of a sampled batch
  */
-public record ReplaySettings(Path dir, String task, int obsDim, int actDim, long cacheBytes,
+public record ReplaySettings(Path dir, String task, int obsDim, int actDim, long cacheBytes, long mirrorBytes,
         List<TableSettings> tables, Map<String, Double> mix) {
 
     public static final String ONLINE = "online";
@@ -46,11 +48,13 @@ public record ReplaySettings(Path dir, String task, int obsDim, int actDim, long
      * Every transition in {@code online} (FIFO, {@code capacity} items); operator and takeover
      * transitions also in {@code intervention} (half as many); imported data in {@code prior};
      * batches half online, half interventions and prior data; sampling starts at
-     * {@code minSize} online items.
+     * {@code minSize} online items; the newest items in up to 256 MB (a quarter of the heap at
+     * most) of memory.
      */
     public static ReplaySettings defaults(Path dir, String task, int obsDim, int actDim, long capacity, long minSize) {
         RateLimit start = new RateLimit(minSize, 0, 0, Duration.ofMinutes(10));
-        return new ReplaySettings(dir, task, obsDim, actDim, 256L << 20, List.of(
+        long mirror = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4); // a quarter of the heap at most
+        return new ReplaySettings(dir, task, obsDim, actDim, 64L << 20, mirror, List.of(
                 TableSettings.fifo(ONLINE, capacity).withRateLimit(start),
                 TableSettings.fifo(INTERVENTION, Math.max(1, capacity / 2)).withRemoval(Removal.FIFO),
                 TableSettings.fifo(PRIOR, capacity)),
@@ -58,16 +62,20 @@ public record ReplaySettings(Path dir, String task, int obsDim, int actDim, long
     }
 
     public ReplaySettings withTable(TableSettings table) {
-        return new ReplaySettings(dir, task, obsDim, actDim, cacheBytes,
+        return new ReplaySettings(dir, task, obsDim, actDim, cacheBytes, mirrorBytes,
                 tables.stream().map(t -> t.name().equals(table.name()) ? table : t).toList(), mix);
     }
 
     public ReplaySettings withMix(Map<String, Double> m) {
-        return new ReplaySettings(dir, task, obsDim, actDim, cacheBytes, tables, m);
+        return new ReplaySettings(dir, task, obsDim, actDim, cacheBytes, mirrorBytes, tables, m);
     }
 
     public ReplaySettings withCacheBytes(long bytes) {
-        return new ReplaySettings(dir, task, obsDim, actDim, bytes, tables, mix);
+        return new ReplaySettings(dir, task, obsDim, actDim, bytes, mirrorBytes, tables, mix);
+    }
+
+    public ReplaySettings withMirrorBytes(long bytes) {
+        return new ReplaySettings(dir, task, obsDim, actDim, cacheBytes, bytes, tables, mix);
     }
 
     public TableSettings table(String name) {

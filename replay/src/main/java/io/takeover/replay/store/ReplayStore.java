@@ -18,6 +18,7 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -50,9 +51,11 @@ public final class ReplayStore implements AutoCloseable {
     private final Map<String, Table> tables = new LinkedHashMap<>();
     private final MixedSampler sampler;
     private final Object writeLock = new Object();
+    private final boolean readOnly;
 
     private ReplayStore(ReplaySettings settings, boolean readOnly) throws RocksDBException {
         this.settings = settings;
+        this.readOnly = readOnly;
         this.codec = new ItemCodec(settings.obsDim(), settings.actDim());
         this.cache = new LRUCache(settings.cacheBytes());
         this.cfOptions = new ColumnFamilyOptions()
@@ -71,8 +74,10 @@ public final class ReplayStore implements AutoCloseable {
         this.meta = handles.get(0);
         int i = 0;
         for (TableSettings t : settings.tables()) {
+            long capacities = settings.tables().stream().mapToLong(TableSettings::capacity).sum();
+            long mirror = (long) (settings.mirrorBytes() * ((double) t.capacity() / capacities));
             tables.put(t.name(), Table.open(i, t, codec, db, meta, handles.get(1 + 2 * i),
-                    handles.get(2 + 2 * i)));
+                    handles.get(2 + 2 * i), mirror));
             i++;
         }
         List<MixedSampler.Part> parts = new ArrayList<>();
@@ -224,6 +229,14 @@ public final class ReplayStore implements AutoCloseable {
     @Override
     public void close() {
         synchronized (writeLock) {
+            tables.values().forEach(Table::close);
+            if (!readOnly) {
+                try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+                    db.flush(flush, handles); // a reopen then has no log to replay
+                } catch (RocksDBException e) {
+                    // the write-ahead log still has everything; the next open replays it
+                }
+            }
             handles.forEach(ColumnFamilyHandle::close);
             db.close();
             writeOptions.close();

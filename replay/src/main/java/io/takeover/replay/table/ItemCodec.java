@@ -2,6 +2,8 @@ package io.takeover.replay.table;
 
 import io.takeover.schemas.Control;
 import io.takeover.schemas.Transition;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -24,6 +26,10 @@ public final class ItemCodec {
     static final int TAKEOVER = 2;
     static final int OPERATOR = 4;
     private static final int HEADER = 16;
+
+    private static final VarHandle FLOATS =
+            MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final int obsDim;
     private final int actDim;
@@ -83,27 +89,40 @@ public final class ItemCodec {
 
     /** True when {@code value} is a whole, undamaged item of this shape. */
     public boolean valid(byte[] value) {
-        if (value == null || value.length != size() || value[0] != VERSION) {
+        return value != null && value.length == size() && valid(value, 0);
+    }
+
+    /** True when {@code memory} holds a whole, undamaged item of this shape at {@code at}. */
+    boolean valid(byte[] memory, int at) {
+        if (memory[at] != VERSION) {
             return false;
         }
         CRC32C crc = new CRC32C();
-        crc.update(value, 0, value.length - Integer.BYTES);
-        return (int) crc.getValue() == ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN)
-                .getInt(value.length - Integer.BYTES);
+        crc.update(memory, at, size() - Integer.BYTES);
+        return (int) crc.getValue() == (int) INTS.get(memory, at + size() - Integer.BYTES);
     }
 
     /** Copies a valid item into row {@code row} of {@code batch}. */
     public void read(byte[] value, Batch batch, int row) {
-        ByteBuffer b = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN);
-        int flags = value[1];
-        batch.rewards()[row] = b.getFloat(12);
+        read(value, 0, batch, row);
+    }
+
+    void read(byte[] memory, int at, Batch batch, int row) {
+        int flags = memory[at + 1];
+        batch.rewards()[row] = (float) FLOATS.get(memory, at + 12);
         batch.dones()[row] = (flags & TERMINAL) != 0 ? 1f : 0f;
         batch.operator()[row] = (flags & OPERATOR) != 0 ? 1f : 0f;
-        b.position(HEADER);
-        var floats = b.asFloatBuffer();
-        floats.get(batch.observations(), row * obsDim, obsDim);
-        floats.get(batch.actions(), row * actDim, actDim);
-        floats.get(batch.nextObservations(), row * obsDim, obsDim);
+        int p = at + HEADER;
+        p = copy(memory, p, batch.observations(), row * obsDim, obsDim);
+        p = copy(memory, p, batch.actions(), row * actDim, actDim);
+        copy(memory, p, batch.nextObservations(), row * obsDim, obsDim);
+    }
+
+    private static int copy(byte[] memory, int p, float[] to, int at, int n) {
+        for (int i = 0; i < n; i++, p += Float.BYTES) {
+            to[at + i] = (float) FLOATS.get(memory, p);
+        }
+        return p;
     }
 
     /** Operator transitions and takeover-labelled ones: what the intervention table keeps. */

@@ -36,6 +36,9 @@ public final class Table {
     private final ColumnFamilyHandle records;
     private final ItemSampler sampler;
     private final RateLimiter limiter;
+    private final ItemMirror mirror;
+    private final Thread backfill;
+    private volatile boolean closing;
     private final AtomicLong first = new AtomicLong();
     private final AtomicLong next = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
@@ -46,12 +49,12 @@ public final class Table {
 
     /** The table in {@code items} and {@code records}, its bounds and counters read from {@code meta}. */
     public static Table open(int index, TableSettings settings, ItemCodec codec, RocksDB db, ColumnFamilyHandle meta,
-            ColumnFamilyHandle items, ColumnFamilyHandle records) throws RocksDBException {
-        return new Table(index, settings, codec, db, meta, items, records);
+            ColumnFamilyHandle items, ColumnFamilyHandle records, long mirrorBytes) throws RocksDBException {
+        return new Table(index, settings, codec, db, meta, items, records, mirrorBytes);
     }
 
     private Table(int index, TableSettings settings, ItemCodec codec, RocksDB db, ColumnFamilyHandle meta,
-            ColumnFamilyHandle items, ColumnFamilyHandle records) throws RocksDBException {
+            ColumnFamilyHandle items, ColumnFamilyHandle records, long mirrorBytes) throws RocksDBException {
         this.index = index;
         this.settings = settings;
         this.codec = codec;
@@ -66,6 +69,34 @@ public final class Table {
         evicted.set(readLong("evicted"));
         this.sampler = ItemSampler.of(settings, first.get(), next.get());
         this.limiter = new RateLimiter(this);
+        this.mirror = ItemMirror.sized(settings.capacity(), mirrorBytes, codec.size());
+        this.backfill = mirror == null || size() == 0 ? null : new Thread(this::loadMirror, "replay-" + name() + "-load");
+        if (backfill != null) {
+            backfill.setDaemon(true);
+            backfill.start();
+        }
+    }
+
+    /** Reads the newest items into memory after a reopen; until then sampling reads RocksDB. */
+    private void loadMirror() {
+        long from = Math.max(first.get(), next.get() - mirror.slots());
+        try (RocksIterator it = db.newIterator(items)) {
+            for (it.seek(key(from)); it.isValid() && !closing; it.next()) {
+                mirror.putIfNewer(ByteBuffer.wrap(it.key()).getLong(), it.value(), codec);
+            }
+        }
+    }
+
+    /** Stops loading the mirror; call before the database closes. */
+    public void close() {
+        closing = true;
+        if (backfill != null) {
+            try {
+                backfill.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** What a write will change once RocksDB has it; see {@link #stage}. */
@@ -77,8 +108,10 @@ public final class Table {
         private final long newBytes;
         private final long added;
         private final long removed;
+        private final List<byte[]> puts;
 
-        private Staged(long newFirst, long newNext, long newBytes, long added, long removed) {
+        private Staged(long newFirst, long newNext, long newBytes, long added, long removed, List<byte[]> puts) {
+            this.puts = puts;
             this.oldFirst = first.get();
             this.oldNext = next.get();
             this.newFirst = newFirst;
@@ -90,6 +123,11 @@ public final class Table {
 
         /** Call after the batch is written. */
         public void commit() {
+            if (mirror != null) {
+                for (int i = 0; i < puts.size(); i++) {
+                    mirror.put(oldNext + i, puts.get(i));
+                }
+            }
             sampler.onCommit(oldFirst, newFirst, oldNext, newNext);
             first.set(newFirst);
             next.set(newNext);
@@ -109,6 +147,7 @@ public final class Table {
         long seq = next.get();
         long size = bytes.get();
         long committedNext = seq;
+        List<byte[]> puts = new ArrayList<>(newItems);
         for (int i = 0; i < newItems.size(); i++) {
             batch.put(items, key(seq), newItems.get(i));
             batch.put(records, key(seq), newRecords.get(i));
@@ -125,7 +164,9 @@ public final class Table {
                     if (valid && settings.removal().keepInterventions() && ItemCodec.intervention(value)
                             && ItemCodec.retained(value) < settings.removal().turns()) {
                         byte[] record = db.get(records, key(lo));
-                        batch.put(items, key(seq), ItemCodec.retainedOnceMore(value));
+                        byte[] kept = ItemCodec.retainedOnceMore(value);
+                        puts.add(kept);
+                        batch.put(items, key(seq), kept);
                         batch.put(records, key(seq), record == null ? new byte[0] : record);
                         seq++;
                     } else {
@@ -154,7 +195,7 @@ public final class Table {
         batch.put(meta, metaKey("bytes"), key(size));
         batch.put(meta, metaKey("inserted"), key(inserted.get() + newItems.size()));
         batch.put(meta, metaKey("evicted"), key(evicted.get() + removed));
-        return new Staged(lo, seq, size, newItems.size(), removed);
+        return new Staged(lo, seq, size, newItems.size(), removed, puts);
     }
 
     private boolean over(long lo, long seq, long size) {
@@ -168,18 +209,28 @@ public final class Table {
      */
     public List<Integer> fill(Batch batch, int from, long[] seqs, int count) {
         List<byte[]> keys = new ArrayList<>(count);
+        List<Integer> rows = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            keys.add(key(seqs[i]));
+            if (mirror != null && mirror.read(seqs[i], codec, batch, from + i)) {
+                batch.ids()[from + i] = ((long) index << 56) | seqs[i];
+            } else {
+                keys.add(key(seqs[i]));
+                rows.add(i);
+            }
+        }
+        List<Integer> missed = new ArrayList<>(0);
+        if (keys.isEmpty()) {
+            return missed;
         }
         List<byte[]> values;
         try {
-            values = db.multiGetAsList(Collections.nCopies(count, items), keys);
+            values = db.multiGetAsList(Collections.nCopies(keys.size(), items), keys);
         } catch (RocksDBException e) {
             throw new IllegalStateException("replay table " + name() + ": read failed: " + e.getMessage(), e);
         }
-        List<Integer> missed = new ArrayList<>(0);
-        for (int i = 0; i < count; i++) {
-            byte[] value = values.get(i);
+        for (int k = 0; k < keys.size(); k++) {
+            int i = rows.get(k);
+            byte[] value = values.get(k);
             if (value != null && codec.valid(value)) {
                 codec.read(value, batch, from + i);
                 batch.ids()[from + i] = ((long) index << 56) | seqs[i];

@@ -85,14 +85,16 @@ public final class ReplayBenchmark {
                     itemBytes, store.codec().size());
         }
 
-        int cached = (int) Math.min(items, (cache / 2) / (store().size() + 64)); // items that fit with room to spare
-        double ring = ringSamples(Math.min(cached, items));
-        double fits = storeSamples(dir.resolve("store"), cache, Math.min(cached, items));
-        out.printf("sample (%,d items, in the block cache): %,.0f transitions/s; float[] ring %,.0f/s; ratio %.2f%n",
-                Math.min(cached, items), fits, ring, fits / ring);
+        int slotBytes = store().size() + 16;
+        long mirror = Math.min((long) items * slotBytes, Runtime.getRuntime().maxMemory() / 4);
+        int window = (int) Math.min(items, mirror / slotBytes);
+        double ring = ringSamples(window);
+        double fits = storeSamples(dir.resolve("store"), cache, mirror, window);
+        out.printf("sample (%,d newest items, in memory): %,.0f transitions/s; float[] ring %,.0f/s; ratio %.2f%n",
+                window, fits, ring, fits / ring);
         long small = 16L << 20;
-        double cold = storeSamples(dir.resolve("store"), small, items);
-        out.printf("sample (%,d items, %d MB block cache: the rest from the OS page cache or disk): "
+        double cold = storeSamples(dir.resolve("store"), small, 0, items);
+        out.printf("sample (%,d items from RocksDB, %d MB block cache, the rest from the OS page cache or disk): "
                 + "%,.0f transitions/s%n", items, small >> 20, cold);
     }
 
@@ -100,21 +102,25 @@ public final class ReplayBenchmark {
         return new io.takeover.replay.table.ItemCodec(OBS, ACT);
     }
 
-    /** Samples from the newest {@code window} items: they were inserted last, so they are the ones cached. */
-    private double storeSamples(Path where, long cacheBytes, int window) throws Exception {
+    /** Samples from the newest {@code window} items, the ones kept in memory. */
+    private double storeSamples(Path where, long cacheBytes, long mirrorBytes, int window) throws Exception {
         ReplaySettings s = settings(where, cacheBytes);
+        double onlineShare = (double) s.table(ReplaySettings.ONLINE).capacity()
+                / s.tables().stream().mapToLong(t -> t.capacity()).sum(); // the tables share the mirror by capacity
+        s = s.withMirrorBytes((long) Math.ceil(mirrorBytes / onlineShare));
         try (ReplayStore store = ReplayStore.open(s)) {
             Table online = store.table(ReplaySettings.ONLINE);
             Batch batch = Batch.allocate(BATCH, OBS, ACT);
             Random rng = new Random(2);
             long first = online.next() - window;
             long[] seqs = new long[BATCH];
-            for (long at = first; at + BATCH <= online.next(); at += BATCH) { // one pass: what fits is cached
+            for (long at = first; at + BATCH <= online.next(); at += BATCH) { // one pass warms the caches
                 for (int i = 0; i < BATCH; i++) {
                     seqs[i] = at + i;
                 }
                 online.fill(batch, 0, seqs, BATCH);
             }
+            Thread.sleep(2_000); // the mirror loads in the background after a reopen
             int batches = 0;
             long start = System.nanoTime();
             while (System.nanoTime() - start < 3_000_000_000L) {
