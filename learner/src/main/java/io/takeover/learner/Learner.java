@@ -1,14 +1,17 @@
 package io.takeover.learner;
 
 import ai.djl.Device;
+import io.takeover.learner.checkpoint.LearnerCheckpoint;
 import io.takeover.learner.publish.PolicyPublisher;
 import io.takeover.learner.publish.SnapshotExporter;
 import io.takeover.learner.sac.SacAgent;
 import io.takeover.learner.sac.UpdateStats;
 import io.takeover.replay.store.ReplaySettings;
+import io.takeover.replay.store.ReplayStore;
 import io.takeover.replay.table.Batch;
 import io.takeover.replay.table.Table;
-import io.takeover.replay.store.ReplayStore;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,9 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The learner loop: waits for enough replay, fixes the observation normalisation from it,
- * then takes SAC gradient steps on uniform batches and publishes the actor every
- * {@code publishEvery} steps, with versions going on from the last one on the topic.
+ * The learner loop: waits for enough replay; resumes from its checkpoint if there is one (else
+ * fixes the observation normalisation from the replay); then takes gradient steps on batches a
+ * background sampler keeps ready, publishes the actor every {@code publishEvery} steps or
+ * {@code publishInterval}, whichever comes first, with versions going on from the last one on the
+ * topic or in the checkpoint, and checkpoints every {@code checkpointEvery} steps.
  */
 public final class Learner implements AutoCloseable {
 
@@ -31,6 +36,8 @@ public final class Learner implements AutoCloseable {
     private final Thread thread;
     private final AtomicLong gradientSteps = new AtomicLong();
     private final AtomicLong publishedVersion = new AtomicLong();
+    private final AtomicLong versionsPublished = new AtomicLong();
+    private final AtomicLong replayWaitNanos = new AtomicLong();
     private volatile boolean running = true;
     private volatile UpdateStats lastStats;
     private volatile double stepsPerSecond;
@@ -40,6 +47,9 @@ public final class Learner implements AutoCloseable {
         this.settings = settings;
         this.replay = replay;
         this.publisher = publisher;
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(settings.threads()));
+        }
         this.thread = new Thread(this::run, "learner-" + settings.task());
         this.thread.setDaemon(true);
     }
@@ -47,6 +57,10 @@ public final class Learner implements AutoCloseable {
     public Learner start() {
         thread.start();
         return this;
+    }
+
+    public LearnerSettings settings() {
+        return settings;
     }
 
     public long gradientSteps() {
@@ -57,8 +71,18 @@ public final class Learner implements AutoCloseable {
         return publishedVersion.get();
     }
 
+    /** Versions this learner published since it started. */
+    public long versionsPublished() {
+        return versionsPublished.get();
+    }
+
     public double stepsPerSecond() {
         return stepsPerSecond;
+    }
+
+    /** Time the training loop waited for batches, in seconds. */
+    public double replayWaitSeconds() {
+        return replayWaitNanos.get() / 1e9;
     }
 
     public UpdateStats lastStats() {
@@ -75,35 +99,53 @@ public final class Learner implements AutoCloseable {
             if (!awaitReplay()) {
                 return;
             }
-            float[][] normalisation = normalisation();
-            long version = publisher.lastPublishedVersion(settings.task());
+            LearnerCheckpoint checkpoint = settings.checkpointDir() == null ? null
+                    : LearnerCheckpoint.read(settings.checkpointDir(), settings.task());
+            float[][] normalisation = checkpoint != null ? checkpoint.normalisation() : normalisation();
+            long version = Math.max(publisher.lastPublishedVersion(settings.task()),
+                    checkpoint == null ? 0 : checkpoint.version());
             publishedVersion.set(version);
             SnapshotExporter exporter = new SnapshotExporter(settings.task(), settings.actionLow(), settings.actionHigh());
             Device device = settings.device().equals("gpu") ? Device.gpu() : Device.cpu();
             try (SacAgent agent = new SacAgent(settings.sac(), settings.obsDim(), settings.actDim(),
-                    settings.actionLow(), settings.actionHigh(), normalisation[0], normalisation[1], device)) {
+                    settings.actionLow(), settings.actionHigh(), normalisation[0], normalisation[1], device);
+                    BatchPrefetcher batches = new BatchPrefetcher(replay.sampler(), settings, 4)) {
+                if (checkpoint != null) {
+                    checkpoint.restore(agent);
+                    LOG.info("learner {} resumed at gradient step {} from {}", settings.task(), agent.steps(),
+                            settings.checkpointDir());
+                }
+                gradientSteps.set(agent.steps());
                 LOG.info("learner {} training on {} from version {}", settings.task(), device, version);
-                train(agent, exporter, version);
+                train(agent, exporter, version, batches);
             }
-        } catch (RuntimeException | Error e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error | java.io.IOException e) {
             failure = e;
             LOG.error("learner {} stopped", settings.task(), e);
         }
     }
 
-    private void train(SacAgent agent, SnapshotExporter exporter, long version) {
-        Random rng = new Random(settings.sac().seed());
-        Batch batch = Batch.allocate(settings.sac().batchSize(), settings.obsDim(), settings.actDim());
+    private void train(SacAgent agent, SnapshotExporter exporter, long version, BatchPrefetcher batches)
+            throws InterruptedException, java.io.IOException {
         long windowStart = System.nanoTime();
         long windowSteps = 0;
+        long lastPublish = System.nanoTime();
+        List<Batch> step = new ArrayList<>(settings.sac().utd());
         while (running) {
-            try {
-                replay.sampler().sample(batch, rng);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+            long waitStart = System.nanoTime();
+            for (int i = 0; i < settings.sac().utd(); i++) {
+                Batch batch = batches.take(() -> running);
+                if (batch == null) {
+                    return;
+                }
+                step.add(batch);
             }
-            lastStats = agent.update(batch);
+            replayWaitNanos.addAndGet(System.nanoTime() - waitStart);
+            lastStats = agent.update(step);
+            step.forEach(batches::giveBack);
+            step.clear();
             long steps = gradientSteps.incrementAndGet();
             windowSteps++;
             long now = System.nanoTime();
@@ -112,7 +154,7 @@ public final class Learner implements AutoCloseable {
                 windowStart = now;
                 windowSteps = 0;
             }
-            if (steps % settings.publishEvery() == 0) {
+            if (steps % settings.publishEvery() == 0 || now - lastPublish >= settings.publishInterval().toNanos()) {
                 long parent = version;
                 version++;
                 UpdateStats s = lastStats;
@@ -121,11 +163,16 @@ public final class Learner implements AutoCloseable {
                                 "actor_loss", (double) s.actorLoss(), "alpha", (double) s.alpha(),
                                 "mean_q", (double) s.meanQ())));
                 publishedVersion.set(version);
+                versionsPublished.incrementAndGet();
+                lastPublish = now;
+            }
+            if (settings.checkpointDir() != null && steps % settings.checkpointEvery() == 0) {
+                LearnerCheckpoint.write(settings.checkpointDir(), settings.task(), version, agent);
             }
         }
     }
 
-    private boolean awaitReplay() throws RuntimeException {
+    private boolean awaitReplay() {
         long lastReport = System.nanoTime();
         Table online = replay.table(ReplaySettings.ONLINE);
         while (running && online.size() < settings.minReplaySize()) {
@@ -144,7 +191,7 @@ public final class Learner implements AutoCloseable {
         return running;
     }
 
-    /** Per-dimension mean and std of observations in the replay now; fixed for this run. */
+    /** Per-dimension mean and std of observations in the replay now; fixed for this learner's life. */
     private float[][] normalisation() {
         Table online = replay.table(ReplaySettings.ONLINE);
         int n = (int) Math.min(NORMALISATION_SAMPLE, Math.max(online.size(), 1));

@@ -65,9 +65,9 @@ public final class LocalStack implements AutoCloseable {
 
             PolicyPublisher publisher = track(new PolicyPublisher(kafka.bootstrapServers(), topics));
             SacSettings sac = SacSettings.DEFAULT.withBatchSize(settings.batchSize());
-            learner = track(new Learner(new LearnerSettings(task.name(), task.obsDim(), task.actionLow(),
-                    task.actionHigh(), sac, settings.minReplaySize(), settings.publishEvery(), "cpu"), replay, publisher)
-                    .start());
+            learner = track(new Learner(LearnerSettings.of(task.name(), task.obsDim(), task.actionLow(),
+                    task.actionHigh(), sac, settings.minReplaySize(), settings.dataDir().resolve("learner"))
+                    .withPublishEvery(settings.publishEvery()), replay, publisher).start());
 
             board = track(new FleetStatsBoard(kafka.bootstrapServers(), topics, task.name()));
 

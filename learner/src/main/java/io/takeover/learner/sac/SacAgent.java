@@ -16,18 +16,20 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
+
 import ai.djl.util.Pair;
 import io.takeover.replay.table.Batch;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Soft actor-critic on DJL: tanh-Gaussian actor, twin critics with Polyak-averaged targets,
- * learned entropy temperature (target entropy −|A|). Observations are normalised with fixed
- * statistics and actions mapped to [−1, 1] before they reach the networks; the rewards are the
- * RLIF labels carried by the batch.
+ * Soft actor-critic on DJL in the RLPD recipe: tanh-Gaussian actor; an ensemble of critics with
+ * LayerNorm and Polyak-averaged targets, each Bellman target the minimum of a random subset;
+ * G critic updates per actor update; learned entropy temperature (target entropy −|A|/2).
+ * Observations are normalised with fixed statistics and actions mapped to [−1, 1] before they
+ * reach the networks; the rewards are the RLIF labels carried by the batch. Everything that
+ * training depends on (networks, optimiser moments, temperature, step count) can be saved and
+ * loaded.
  */
 public final class SacAgent implements AutoCloseable {
 
@@ -50,6 +52,9 @@ public final class SacAgent implements AutoCloseable {
     private final Model targetModel;
     private final Trainer actorTrainer;
     private final Trainer criticTrainer;
+    private final Adam actorAdam;
+    private final Adam criticAdam;
+    private final java.util.Random subsets;
     private final ParameterStore inference;
     private final NDArray obsMeanArray;
     private final NDArray obsStdArray;
@@ -73,7 +78,7 @@ public final class SacAgent implements AutoCloseable {
         }
         this.obsMean = obsMean.clone();
         this.obsStd = obsStd.clone();
-        this.targetEntropy = -actDim;
+        this.targetEntropy = -actDim / 2f;
         this.logAlpha = Math.log(settings.initialAlpha());
         this.alphaOptimizer = new ScalarAdam(settings.alphaLr());
 
@@ -87,74 +92,162 @@ public final class SacAgent implements AutoCloseable {
         actorModel = Model.newInstance("actor", device);
         actorModel.setBlock(Networks.actor(settings.hidden(), actDim));
         criticModel = Model.newInstance("critic", device);
-        criticModel.setBlock(Networks.twinCritic(settings.hidden()));
+        criticModel.setBlock(Networks.criticEnsemble(settings.hidden(), settings.critics(), settings.layerNorm()));
         targetModel = Model.newInstance("target-critic", device);
-        targetModel.setBlock(Networks.twinCritic(settings.hidden()));
+        targetModel.setBlock(Networks.criticEnsemble(settings.hidden(), settings.critics(), settings.layerNorm()));
 
-        actorTrainer = actorModel.newTrainer(config(settings.actorLr(), device));
+        actorTrainer = actorModel.newTrainer(config(device));
         actorTrainer.initialize(new Shape(1, obsDim));
-        criticTrainer = criticModel.newTrainer(config(settings.criticLr(), device));
+        criticTrainer = criticModel.newTrainer(config(device));
         criticTrainer.initialize(new Shape(1, obsDim + actDim));
         targetModel.getBlock().initialize(manager, DataType.FLOAT32, new Shape(1, obsDim + actDim));
         copyParameters(criticModel.getBlock(), targetModel.getBlock());
         inference = new ParameterStore(manager, false);
+        actorAdam = new Adam(actorModel.getBlock(), manager, settings.actorLr());
+        criticAdam = new Adam(criticModel.getBlock(), manager, settings.criticLr());
+        subsets = new java.util.Random(settings.seed());
     }
 
-    private static DefaultTrainingConfig config(float lr, Device device) {
-        return new DefaultTrainingConfig(Loss.l2Loss())
-                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr)).build())
-                .optDevices(new Device[] {device});
+    /** The trainers only collect gradients; {@link Adam} applies them. */
+    private static DefaultTrainingConfig config(Device device) {
+        return new DefaultTrainingConfig(Loss.l2Loss()).optDevices(new Device[] {device});
     }
 
-    /** One gradient step of critics, actor, temperature and targets on {@code batch}. */
+    /** One critic, actor and temperature update on {@code batch} (UTD 1). */
     public UpdateStats update(Batch batch) {
-        int b = batch.size();
-        try (NDManager step = manager.newSubManager()) {
-            NDArray obs = normalise(step.create(batch.observations(), new Shape(b, obsDim)));
-            NDArray next = normalise(step.create(batch.nextObservations(), new Shape(b, obsDim)));
-            NDArray act = step.create(batch.actions(), new Shape(b, actDim)).sub(actionMidArray).div(actionHalfArray);
-            NDArray reward = step.create(batch.rewards(), new Shape(b, 1));
-            NDArray notDone = step.ones(new Shape(b, 1)).sub(step.create(batch.dones(), new Shape(b, 1)));
-            float alpha = (float) Math.exp(logAlpha);
+        return update(List.of(batch));
+    }
 
-            // Bellman target, no gradients: r + γ (1 − done) (min Q'(s', a') − α log π(a'|s'))
-            NDArray[] nextPolicy = sample(actorModel.getBlock().forward(inference, new NDList(next), false).head());
-            NDList nextQ = targetModel.getBlock().forward(inference,
-                    new NDList(NDArrays.concat(new NDList(next, nextPolicy[0]), 1)), false);
-            NDArray softNext = NDArrays.minimum(nextQ.get(0), nextQ.get(1)).sub(nextPolicy[1].mul(alpha));
-            NDArray target = reward.add(notDone.mul(softNext).mul(settings.gamma()));
-
-            float criticLoss;
-            float meanQ;
-            try (GradientCollector collector = criticTrainer.newGradientCollector()) {
-                NDList q = criticTrainer.forward(new NDList(NDArrays.concat(new NDList(obs, act), 1)));
-                NDArray loss = q.get(0).sub(target).square().mean().add(q.get(1).sub(target).square().mean());
-                collector.backward(loss);
-                criticLoss = loss.getFloat();
-                meanQ = q.get(0).mean().getFloat();
+    /**
+     * One update in the RLPD recipe: a critic step (and target update) on each batch, then one
+     * actor and temperature step on the last.
+     */
+    public UpdateStats update(List<Batch> batches) {
+        float criticLoss = 0;
+        float meanQ = 0;
+        for (Batch batch : batches) {
+            try (NDManager step = manager.newSubManager()) {
+                float[] c = criticStep(step, batch);
+                criticLoss = c[0];
+                meanQ = c[1];
             }
-            criticTrainer.step();
-
+        }
+        try (NDManager step = manager.newSubManager()) {
+            Batch batch = batches.get(batches.size() - 1);
+            NDArray obs = normalise(step.create(batch.observations(), new Shape(batch.size(), obsDim)));
+            float alpha = (float) Math.exp(logAlpha);
             float actorLoss;
             float meanLogProb;
             try (GradientCollector collector = actorTrainer.newGradientCollector()) {
                 NDArray[] policy = sample(actorTrainer.forward(new NDList(obs)).head());
-                NDList q = criticModel.getBlock().forward(inference,
-                        new NDList(NDArrays.concat(new NDList(obs, policy[0]), 1)), true);
-                NDArray loss = policy[1].mul(alpha).sub(NDArrays.minimum(q.get(0), q.get(1))).mean();
+                NDArray q = stack(criticModel.getBlock().forward(inference,
+                        new NDList(NDArrays.concat(new NDList(obs, policy[0]), 1)), true));
+                NDArray loss = policy[1].mul(alpha).sub(q.mean(new int[] {0})).mean();
                 collector.backward(loss);
                 actorLoss = loss.getFloat();
                 meanLogProb = policy[1].mean().getFloat();
             }
-            actorTrainer.step();
+            actorAdam.step();
             zeroGradients(criticModel.getBlock()); // the actor's loss flowed through the critics too
 
             // Temperature: minimise −log α (log π + target entropy), gradient in closed form.
             logAlpha -= alphaOptimizer.step(-(meanLogProb + targetEntropy));
-            polyak(criticModel.getBlock(), targetModel.getBlock(), settings.tau());
             steps++;
             return new UpdateStats(criticLoss, actorLoss, meanQ, (float) Math.exp(logAlpha), -meanLogProb);
         }
+    }
+
+    /** A critic step on {@code batch}; returns {loss, mean Q}. */
+    private float[] criticStep(NDManager step, Batch batch) {
+        int b = batch.size();
+        NDArray obs = normalise(step.create(batch.observations(), new Shape(b, obsDim)));
+        NDArray next = normalise(step.create(batch.nextObservations(), new Shape(b, obsDim)));
+        NDArray act = step.create(batch.actions(), new Shape(b, actDim)).sub(actionMidArray).div(actionHalfArray);
+        NDArray reward = step.create(batch.rewards(), new Shape(b, 1));
+        NDArray notDone = step.ones(new Shape(b, 1)).sub(step.create(batch.dones(), new Shape(b, 1)));
+        float alpha = (float) Math.exp(logAlpha);
+
+        // Bellman target, no gradients: r + γ (1 − done) (min over a random subset of Q'(s', a') − α log π(a'|s'))
+        NDArray[] nextPolicy = sample(actorModel.getBlock().forward(inference, new NDList(next), false).head());
+        NDList nextQ = targetModel.getBlock().forward(inference,
+                new NDList(NDArrays.concat(new NDList(next, nextPolicy[0]), 1)), false);
+        NDArray minQ = null;
+        for (int i : subset()) {
+            minQ = minQ == null ? nextQ.get(i) : NDArrays.minimum(minQ, nextQ.get(i));
+        }
+        NDArray target = reward.add(notDone.mul(minQ.sub(nextPolicy[1].mul(alpha))).mul(settings.gamma()));
+
+        float loss;
+        float meanQ;
+        try (GradientCollector collector = criticTrainer.newGradientCollector()) {
+            NDArray q = stack(criticTrainer.forward(new NDList(NDArrays.concat(new NDList(obs, act), 1))));
+            NDArray l = q.sub(target.expandDims(0)).square().mean().mul(settings.critics()); // the sum of their MSEs
+            collector.backward(l);
+            loss = l.getFloat() / settings.critics();
+            meanQ = q.mean().getFloat();
+        }
+        criticAdam.step();
+        polyak(criticModel.getBlock(), targetModel.getBlock(), settings.tau());
+        return new float[] {loss, meanQ};
+    }
+
+    /** Distinct critic indexes, {@code targetCritics} of them, drawn afresh for each target. */
+    private int[] subset() {
+        int n = settings.critics();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = 0; i < settings.targetCritics(); i++) {
+            int j = i + subsets.nextInt(n - i);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return java.util.Arrays.copyOf(order, settings.targetCritics());
+    }
+
+    private static NDArray stack(NDList critics) {
+        return NDArrays.stack(critics); // (critics, batch, 1)
+    }
+
+    /**
+     * Writes everything training depends on: networks, targets, optimiser moments, temperature
+     * and step count (the normalisation is the constructor's, see {@code LearnerCheckpoint}).
+     */
+    public void save(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(settings.critics());
+        out.writeInt(settings.hidden());
+        out.writeLong(steps);
+        out.writeDouble(logAlpha);
+        alphaOptimizer.save(out);
+        Checkpoints.writeBlock(out, actorModel.getBlock());
+        Checkpoints.writeBlock(out, criticModel.getBlock());
+        Checkpoints.writeBlock(out, targetModel.getBlock());
+        actorAdam.save(out);
+        criticAdam.save(out);
+    }
+
+    /**
+     * Reads what {@link #save} wrote into this agent.
+     *
+     * @throws java.io.IOException when it was written for other settings or is cut short
+     */
+    public void load(java.io.DataInputStream in) throws java.io.IOException {
+        int critics = in.readInt();
+        int hidden = in.readInt();
+        if (critics != settings.critics() || hidden != settings.hidden()) {
+            throw new java.io.IOException("checkpoint of " + critics + " critics × " + hidden + " units; this learner "
+                    + "has " + settings.critics() + " × " + settings.hidden());
+        }
+        steps = in.readLong();
+        logAlpha = in.readDouble();
+        alphaOptimizer.load(in);
+        Checkpoints.readBlock(in, manager, actorModel.getBlock());
+        Checkpoints.readBlock(in, manager, criticModel.getBlock());
+        Checkpoints.readBlock(in, manager, targetModel.getBlock());
+        actorAdam.load(in, manager);
+        criticAdam.load(in, manager);
     }
 
     /** Deterministic actions (squashed means, in task units) for a batch of raw observations. */
@@ -260,6 +353,18 @@ public final class SacAgent implements AutoCloseable {
 
         ScalarAdam(double lr) {
             this.lr = lr;
+        }
+
+        void save(java.io.DataOutputStream out) throws java.io.IOException {
+            out.writeDouble(m);
+            out.writeDouble(v);
+            out.writeLong(t);
+        }
+
+        void load(java.io.DataInputStream in) throws java.io.IOException {
+            m = in.readDouble();
+            v = in.readDouble();
+            t = in.readLong();
         }
 
         double step(double grad) {

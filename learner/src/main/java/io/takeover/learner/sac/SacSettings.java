@@ -1,7 +1,7 @@
 package io.takeover.learner.sac;
 
 /**
- * The SAC hyper-parameters.
+ * The hyper-parameters of SAC in the RLPD recipe.
  *
  * @param hidden        width of the two hidden layers of actor and critics
  * @param batchSize     transitions per gradient step
@@ -10,17 +10,22 @@ package io.takeover.learner.sac;
  * @param actorLr       Adam learning rate of the actor
  * @param criticLr      Adam learning rate of the critics
  * @param alphaLr       Adam learning rate of the log temperature
- * @param initialAlpha  starting entropy temperature
+ * @param initialAlpha  starting entropy temperature (learned towards entropy −|A|/2)
+ * @param critics       critics in the ensemble
+ * @param targetCritics critics drawn at random for each Bellman target, which takes their minimum
+ * @param layerNorm     LayerNorm after each hidden layer of the critics
+ * @param utd           critic updates per actor update (update-to-data ratio G), each on its own batch
  * @param seed          seeds initialisation and sampling
  */
 public record SacSettings(int hidden, int batchSize, float gamma, float tau, float actorLr, float criticLr,
-        float alphaLr, float initialAlpha, long seed) {
+        float alphaLr, float initialAlpha, int critics, int targetCritics, boolean layerNorm, int utd, long seed) {
 
-    public static final SacSettings DEFAULT = new SacSettings(256, 256, 0.99f, 0.005f, 3e-4f, 3e-4f, 3e-4f, 1.0f, 7);
+    public static final SacSettings DEFAULT =
+            new SacSettings(256, 256, 0.99f, 0.005f, 3e-4f, 3e-4f, 3e-4f, 1.0f, 10, 2, true, 1, 7);
 
     public SacSettings {
-        if (hidden < 1 || batchSize < 1) {
-            throw new IllegalArgumentException("hidden width and batch size must be >= 1");
+        if (hidden < 1 || batchSize < 1 || utd < 1) {
+            throw new IllegalArgumentException("hidden width, batch size and UTD must be >= 1");
         }
         if (gamma <= 0 || gamma >= 1 || tau <= 0 || tau > 1) {
             throw new IllegalArgumentException("need 0 < gamma < 1 and 0 < tau <= 1, got " + gamma + ", " + tau);
@@ -28,17 +33,39 @@ public record SacSettings(int hidden, int batchSize, float gamma, float tau, flo
         if (actorLr <= 0 || criticLr <= 0 || alphaLr <= 0 || initialAlpha <= 0) {
             throw new IllegalArgumentException("learning rates and the initial temperature must be positive");
         }
+        if (critics < 2 || targetCritics < 1 || targetCritics > critics) {
+            throw new IllegalArgumentException("need at least 2 critics and 1 <= target critics <= critics, got "
+                    + critics + " and " + targetCritics);
+        }
     }
 
     public SacSettings withHidden(int width) {
-        return new SacSettings(width, batchSize, gamma, tau, actorLr, criticLr, alphaLr, initialAlpha, seed);
+        return new SacSettings(width, batchSize, gamma, tau, actorLr, criticLr, alphaLr, initialAlpha, critics,
+                targetCritics, layerNorm, utd, seed);
     }
 
     public SacSettings withInitialAlpha(float alpha) {
-        return new SacSettings(hidden, batchSize, gamma, tau, actorLr, criticLr, alphaLr, alpha, seed);
+        return new SacSettings(hidden, batchSize, gamma, tau, actorLr, criticLr, alphaLr, alpha, critics,
+                targetCritics, layerNorm, utd, seed);
     }
 
     public SacSettings withBatchSize(int size) {
-        return new SacSettings(hidden, size, gamma, tau, actorLr, criticLr, alphaLr, initialAlpha, seed);
+        return new SacSettings(hidden, size, gamma, tau, actorLr, criticLr, alphaLr, initialAlpha, critics,
+                targetCritics, layerNorm, utd, seed);
+    }
+
+    public SacSettings withCritics(int n) {
+        return new SacSettings(hidden, batchSize, gamma, tau, actorLr, criticLr, alphaLr, initialAlpha, n,
+                Math.min(targetCritics, n), layerNorm, utd, seed);
+    }
+
+    public SacSettings withUtd(int g) {
+        return new SacSettings(hidden, batchSize, gamma, tau, actorLr, criticLr, alphaLr, initialAlpha, critics,
+                targetCritics, layerNorm, g, seed);
+    }
+
+    public SacSettings withSeed(long s) {
+        return new SacSettings(hidden, batchSize, gamma, tau, actorLr, criticLr, alphaLr, initialAlpha, critics,
+                targetCritics, layerNorm, utd, s);
     }
 }

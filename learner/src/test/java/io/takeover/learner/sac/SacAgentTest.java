@@ -49,4 +49,62 @@ class SacAgentTest {
             assertTrue(safe >= 90, "the policy keeps away from −1: " + safe + "/100 actions >= 0");
         }
     }
+
+    @Test
+    void aSavedAgentLoadsIntoAFreshOneAndActsTheSame() throws Exception {
+        SacSettings settings = SacSettings.DEFAULT.withHidden(32).withBatchSize(64).withCritics(3);
+        Random rng = new Random(5);
+        float[] mean = {0, 0};
+        float[] std = {1, 1};
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        float[] obs = new float[20];
+        for (int i = 0; i < obs.length; i++) {
+            obs[i] = (float) rng.nextGaussian();
+        }
+        float[] before;
+        float alpha;
+        try (SacAgent agent = new SacAgent(settings, 2, 1, new float[] {-2}, new float[] {2}, mean, std,
+                Device.cpu())) {
+            Batch batch = Batch.allocate(64, 2, 1);
+            for (int step = 0; step < 30; step++) {
+                for (int i = 0; i < 128; i++) {
+                    batch.observations()[i] = (float) rng.nextGaussian();
+                    batch.nextObservations()[i] = (float) rng.nextGaussian();
+                }
+                for (int i = 0; i < 64; i++) {
+                    batch.actions()[i] = rng.nextFloat() * 4 - 2;
+                    batch.rewards()[i] = batch.actions()[i] < 0 ? -1 : 0;
+                }
+                agent.update(batch);
+            }
+            before = agent.act(obs, 10);
+            alpha = agent.alpha();
+            agent.save(new java.io.DataOutputStream(bytes));
+        }
+        try (SacAgent fresh = new SacAgent(settings.withSeed(99), 2, 1, new float[] {-2}, new float[] {2}, mean, std,
+                Device.cpu())) {
+            assertTrue(!java.util.Arrays.equals(before, fresh.act(obs, 10)), "a fresh agent acts otherwise");
+            fresh.load(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+            assertEquals(30, fresh.steps());
+            assertEquals(alpha, fresh.alpha(), 0f);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(before, fresh.act(obs, 10), 0f);
+            fresh.update(Batch.allocate(64, 2, 1)); // and trains on
+            assertEquals(31, fresh.steps());
+        }
+    }
+
+    @Test
+    void aCheckpointOfOtherSettingsIsRefusedSayingWhy() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (SacAgent agent = new SacAgent(SacSettings.DEFAULT.withHidden(16).withCritics(2), 2, 1,
+                new float[] {-2}, new float[] {2}, new float[] {0, 0}, new float[] {1, 1}, Device.cpu())) {
+            agent.save(new java.io.DataOutputStream(bytes));
+        }
+        try (SacAgent other = new SacAgent(SacSettings.DEFAULT.withHidden(16).withCritics(4), 2, 1,
+                new float[] {-2}, new float[] {2}, new float[] {0, 0}, new float[] {1, 1}, Device.cpu())) {
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> other.load(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))));
+            assertTrue(e.getMessage().contains("2 critics"), e.getMessage());
+        }
+    }
 }

@@ -1,0 +1,126 @@
+package io.takeover.learner.checkpoint;
+
+import io.takeover.learner.sac.SacAgent;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A learner's checkpoint: the last version it published and everything its agent trains with,
+ * in one file per task, replaced atomically (written beside it, synced, then renamed over it),
+ * so a crash at any moment leaves the previous checkpoint or the new one, never half of one.
+ */
+public final class LearnerCheckpoint {
+
+    private static final int MAGIC = 0x544B4350; // "TKCP"
+    private static final int FORMAT = 1;
+
+    private final long version;
+    private final long steps;
+    private final float[][] normalisation;
+    private final byte[] agent;
+
+    private LearnerCheckpoint(long version, long steps, float[][] normalisation, byte[] agent) {
+        this.version = version;
+        this.steps = steps;
+        this.normalisation = normalisation;
+        this.agent = agent;
+    }
+
+    public static Path file(Path dir, String task) {
+        return dir.resolve(task + ".checkpoint");
+    }
+
+    /** Writes the checkpoint of {@code agent}, which has published up to {@code version}. */
+    public static void write(Path dir, String task, long version, SacAgent agent) throws IOException {
+        Files.createDirectories(dir);
+        Path target = file(dir, task);
+        Path tmp = dir.resolve(task + ".checkpoint.tmp");
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING);
+                DataOutputStream out = new DataOutputStream(
+                        new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16))) {
+            out.writeInt(MAGIC);
+            out.writeInt(FORMAT);
+            out.writeLong(version);
+            out.writeLong(agent.steps());
+            writeFloats(out, agent.obsMean());
+            writeFloats(out, agent.obsStd());
+            agent.save(out);
+            out.flush();
+            channel.force(true);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * The task's checkpoint in {@code dir}, or null if there is none.
+     *
+     * @throws IOException when it exists but cannot be read: say so rather than train from scratch
+     */
+    public static LearnerCheckpoint read(Path dir, String task) throws IOException {
+        Path path = file(dir, task);
+        if (!Files.exists(path)) {
+            return null;
+        }
+        byte[] bytes = Files.readAllBytes(path);
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            if (in.readInt() != MAGIC || in.readInt() != FORMAT) {
+                throw new IOException(path + " is not a learner checkpoint of this format; move it away to start "
+                        + "afresh");
+            }
+            long version = in.readLong();
+            long steps = in.readLong();
+            float[] mean = readFloats(in);
+            float[] std = readFloats(in);
+            return new LearnerCheckpoint(version, steps, new float[][] {mean, std},
+                    java.util.Arrays.copyOfRange(bytes, bytes.length - in.available(), bytes.length));
+        }
+    }
+
+    /** The last version published when the checkpoint was written. */
+    public long version() {
+        return version;
+    }
+
+    /** Gradient steps taken when the checkpoint was written. */
+    public long steps() {
+        return steps;
+    }
+
+    /** {mean, std} of the observations, as the agent was trained with. */
+    public float[][] normalisation() {
+        return new float[][] {normalisation[0].clone(), normalisation[1].clone()};
+    }
+
+    /** Loads the networks, optimiser moments, temperature and step count into {@code agent}. */
+    public void restore(SacAgent agent) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(new ByteArrayInputStream(this.agent)))) {
+            agent.load(in);
+        }
+    }
+
+    private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
+        out.writeInt(values.length);
+        for (float f : values) {
+            out.writeFloat(f);
+        }
+    }
+
+    private static float[] readFloats(DataInputStream in) throws IOException {
+        float[] values = new float[in.readInt()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = in.readFloat();
+        }
+        return values;
+    }
+}
