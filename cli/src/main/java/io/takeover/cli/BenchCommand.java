@@ -1,6 +1,7 @@
 package io.takeover.cli;
 
 import io.takeover.local.bench.LabelBenchmark;
+import io.takeover.local.bench.LearnerBenchmark;
 import io.takeover.local.bench.ReplayBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** {@code takeover bench label}: figures, printed; never a timed test. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure a part of the pipeline.",
-        subcommands = {BenchCommand.Label.class, BenchCommand.Replay.class})
+        subcommands = {BenchCommand.Label.class, BenchCommand.Replay.class, BenchCommand.Learner.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -55,6 +56,32 @@ final class BenchCommand implements Runnable {
             System.out.printf("replay benchmark: %,d transitions (observation 17, action 6), batch 256, heap %,d MB, "
                     + "data in %s%n", items, Runtime.getRuntime().maxMemory() >> 20, dir);
             new ReplayBenchmark(dir, items, System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "learner", mixinStandardHelpOptions = true,
+            description = "Gradient steps/s of the learner as it runs (batch 256, 256x256) for each ensemble size, "
+                    + "and the share of time it waits for batches.")
+    static final class Learner implements java.util.concurrent.Callable<Integer> {
+
+        @Option(names = "--critics", split = ",", defaultValue = "2,10",
+                description = "Ensemble sizes to measure (default ${DEFAULT-VALUE}).")
+        java.util.List<Integer> critics;
+
+        @Option(names = "--each", defaultValue = "30s", converter = DurationConverter.class,
+                description = "Measuring time per ensemble size (default ${DEFAULT-VALUE}).")
+        java.time.Duration each;
+
+        @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu (default ${DEFAULT-VALUE}).")
+        String device;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = Files.createTempDirectory("takeover-bench");
+            System.out.printf("learner benchmark: %s, %d DJL thread(s), data in %s%n", device,
+                    Integer.getInteger("ai.djl.pytorch.num_threads", 1), dir);
+            new LearnerBenchmark(dir, each, device, System.out).run(critics);
             return 0;
         }
     }

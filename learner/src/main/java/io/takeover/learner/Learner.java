@@ -4,7 +4,9 @@ import ai.djl.Device;
 import io.takeover.learner.checkpoint.LearnerCheckpoint;
 import io.takeover.learner.publish.PolicyPublisher;
 import io.takeover.learner.publish.SnapshotExporter;
+import io.takeover.learner.bc.BcAgent;
 import io.takeover.learner.sac.SacAgent;
+import io.takeover.replay.sample.MixedSampler;
 import io.takeover.learner.sac.UpdateStats;
 import io.takeover.replay.store.ReplaySettings;
 import io.takeover.replay.store.ReplayStore;
@@ -19,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The learner loop: waits for enough replay; resumes from its checkpoint if there is one (else
+ * The learner loop, for RLIF or the HG-DAgger baseline: waits for enough replay; resumes from its checkpoint if there is one (else
  * fixes the observation normalisation from the replay); then takes gradient steps on batches a
  * background sampler keeps ready, publishes the actor every {@code publishEvery} steps or
  * {@code publishInterval}, whichever comes first, with versions going on from the last one on the
@@ -107,9 +109,8 @@ public final class Learner implements AutoCloseable {
             publishedVersion.set(version);
             SnapshotExporter exporter = new SnapshotExporter(settings.task(), settings.actionLow(), settings.actionHigh());
             Device device = settings.device().equals("gpu") ? Device.gpu() : Device.cpu();
-            try (SacAgent agent = new SacAgent(settings.sac(), settings.obsDim(), settings.actDim(),
-                    settings.actionLow(), settings.actionHigh(), normalisation[0], normalisation[1], device);
-                    BatchPrefetcher batches = new BatchPrefetcher(replay.sampler(), settings, 4)) {
+            try (Agent agent = newAgent(normalisation, device);
+                    BatchPrefetcher batches = new BatchPrefetcher(sampler(), settings, 4)) {
                 if (checkpoint != null) {
                     checkpoint.restore(agent);
                     LOG.info("learner {} resumed at gradient step {} from {}", settings.task(), agent.steps(),
@@ -127,7 +128,22 @@ public final class Learner implements AutoCloseable {
         }
     }
 
-    private void train(SacAgent agent, SnapshotExporter exporter, long version, BatchPrefetcher batches)
+    private Agent newAgent(float[][] normalisation, Device device) {
+        return settings.algorithm().equals(LearnerSettings.HG_DAGGER)
+                ? new BcAgent(settings.sac(), settings.obsDim(), settings.actDim(), settings.actionLow(),
+                        settings.actionHigh(), normalisation[0], normalisation[1], device)
+                : new SacAgent(settings.sac(), settings.obsDim(), settings.actDim(), settings.actionLow(),
+                        settings.actionHigh(), normalisation[0], normalisation[1], device);
+    }
+
+    /** RLIF learns from the replay's mix; HG-DAgger imitates the operator transitions of the intervention table. */
+    private MixedSampler sampler() {
+        return settings.algorithm().equals(LearnerSettings.HG_DAGGER)
+                ? new MixedSampler(List.of(new MixedSampler.Part(replay.table(ReplaySettings.INTERVENTION), 1.0)))
+                : replay.sampler();
+    }
+
+    private void train(Agent agent, SnapshotExporter exporter, long version, BatchPrefetcher batches)
             throws InterruptedException, java.io.IOException {
         long windowStart = System.nanoTime();
         long windowSteps = 0;

@@ -17,10 +17,15 @@ import java.time.Duration;
  * @param checkpointEvery  gradient steps between checkpoints
  * @param device           "cpu" or "gpu"
  * @param threads          DJL (PyTorch) threads, applied when the engine starts in this JVM
+ * @param algorithm        {@code rlif} (SAC on the intervention reward) or {@code hg-dagger} (behaviour
+ *                         cloning of the operator's corrections, the baseline)
  */
 public record LearnerSettings(String task, int obsDim, float[] actionLow, float[] actionHigh, SacSettings sac,
         long minReplaySize, int publishEvery, Duration publishInterval, Path checkpointDir, int checkpointEvery,
-        String device, int threads) {
+        String device, int threads, String algorithm) {
+
+    public static final String RLIF = "rlif";
+    public static final String HG_DAGGER = "hg-dagger";
 
     public LearnerSettings {
         if (actionLow.length != actionHigh.length || actionLow.length == 0) {
@@ -29,6 +34,9 @@ public record LearnerSettings(String task, int obsDim, float[] actionLow, float[
         if (minReplaySize < 1 || publishEvery < 1 || checkpointEvery < 1 || threads < 1) {
             throw new IllegalArgumentException(
                     "min replay size, publish and checkpoint intervals and threads must be >= 1");
+        }
+        if (!algorithm.equals(RLIF) && !algorithm.equals(HG_DAGGER)) {
+            throw new IllegalArgumentException("algorithm must be rlif or hg-dagger, got " + algorithm);
         }
         if (!device.equals("cpu") && !device.equals("gpu")) {
             throw new IllegalArgumentException("device must be cpu or gpu, got " + device);
@@ -39,22 +47,27 @@ public record LearnerSettings(String task, int obsDim, float[] actionLow, float[
     public static LearnerSettings of(String task, int obsDim, float[] actionLow, float[] actionHigh, SacSettings sac,
             long minReplaySize, Path checkpointDir) {
         return new LearnerSettings(task, obsDim, actionLow, actionHigh, sac, minReplaySize, 500,
-                Duration.ofSeconds(30), checkpointDir, 1000, "cpu", 1);
+                Duration.ofSeconds(30), checkpointDir, 1000, "cpu", 1, RLIF);
     }
 
     public LearnerSettings withPublishEvery(int steps) {
         return new LearnerSettings(task, obsDim, actionLow, actionHigh, sac, minReplaySize, steps, publishInterval,
-                checkpointDir, checkpointEvery, device, threads);
+                checkpointDir, checkpointEvery, device, threads, algorithm);
     }
 
     public LearnerSettings withCheckpointEvery(int steps) {
         return new LearnerSettings(task, obsDim, actionLow, actionHigh, sac, minReplaySize, publishEvery,
-                publishInterval, checkpointDir, steps, device, threads);
+                publishInterval, checkpointDir, steps, device, threads, algorithm);
     }
 
     public LearnerSettings withDevice(String d) {
         return new LearnerSettings(task, obsDim, actionLow, actionHigh, sac, minReplaySize, publishEvery,
-                publishInterval, checkpointDir, checkpointEvery, d, threads);
+                publishInterval, checkpointDir, checkpointEvery, d, threads, algorithm);
+    }
+
+    public LearnerSettings withAlgorithm(String a) {
+        return new LearnerSettings(task, obsDim, actionLow, actionHigh, sac, minReplaySize, publishEvery,
+                publishInterval, checkpointDir, checkpointEvery, device, threads, a);
     }
 
     public int actDim() {

@@ -1,6 +1,6 @@
 package io.takeover.learner.checkpoint;
 
-import io.takeover.learner.sac.SacAgent;
+import io.takeover.learner.Agent;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
@@ -41,7 +41,7 @@ public final class LearnerCheckpoint {
     }
 
     /** Writes the checkpoint of {@code agent}, which has published up to {@code version}. */
-    public static void write(Path dir, String task, long version, SacAgent agent) throws IOException {
+    public static void write(Path dir, String task, long version, Agent agent) throws IOException {
         Files.createDirectories(dir);
         Path target = file(dir, task);
         Path tmp = dir.resolve(task + ".checkpoint.tmp");
@@ -103,7 +103,7 @@ public final class LearnerCheckpoint {
     }
 
     /** Loads the networks, optimiser moments, temperature and step count into {@code agent}. */
-    public void restore(SacAgent agent) throws IOException {
+    public void restore(Agent agent) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(new ByteArrayInputStream(this.agent)))) {
             agent.load(in);
         }

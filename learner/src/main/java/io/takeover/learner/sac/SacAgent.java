@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -18,6 +19,10 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 
 import ai.djl.util.Pair;
+import io.takeover.learner.Agent;
+import io.takeover.learner.nn.Adam;
+import io.takeover.learner.nn.Checkpoints;
+import io.takeover.learner.nn.Networks;
 import io.takeover.replay.table.Batch;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +36,7 @@ import java.util.List;
  * training depends on (networks, optimiser moments, temperature, step count) can be saved and
  * loaded.
  */
-public final class SacAgent implements AutoCloseable {
+public final class SacAgent implements Agent {
 
     private static final float LOG_STD_MIN = -5f;
     private static final float LOG_STD_MAX = 2f;
@@ -122,7 +127,11 @@ public final class SacAgent implements AutoCloseable {
      * One update in the RLPD recipe: a critic step (and target update) on each batch, then one
      * actor and temperature step on the last.
      */
+    @Override
     public UpdateStats update(List<Batch> batches) {
+        // PyTorch records gradients per thread, on by default in a new one: the in-place updates of
+        // the optimiser and the targets must not be recorded (a gradient collector turns it on).
+        JniUtils.setGradMode(false);
         float criticLoss = 0;
         float meanQ = 0;
         for (Batch batch : batches) {
@@ -215,6 +224,7 @@ public final class SacAgent implements AutoCloseable {
      * Writes everything training depends on: networks, targets, optimiser moments, temperature
      * and step count (the normalisation is the constructor's, see {@code LearnerCheckpoint}).
      */
+    @Override
     public void save(java.io.DataOutputStream out) throws java.io.IOException {
         out.writeInt(settings.critics());
         out.writeInt(settings.hidden());
@@ -233,7 +243,9 @@ public final class SacAgent implements AutoCloseable {
      *
      * @throws java.io.IOException when it was written for other settings or is cut short
      */
+    @Override
     public void load(java.io.DataInputStream in) throws java.io.IOException {
+        JniUtils.setGradMode(false);
         int critics = in.readInt();
         int hidden = in.readInt();
         if (critics != settings.critics() || hidden != settings.hidden()) {
@@ -259,18 +271,22 @@ public final class SacAgent implements AutoCloseable {
         }
     }
 
+    @Override
     public long steps() {
         return steps;
     }
 
+    @Override
     public Block actor() {
         return actorModel.getBlock();
     }
 
+    @Override
     public float[] obsMean() {
         return obsMean.clone();
     }
 
+    @Override
     public float[] obsStd() {
         return obsStd.clone();
     }

@@ -1,4 +1,4 @@
-package io.takeover.learner.sac;
+package io.takeover.learner.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -15,7 +15,7 @@ import java.util.List;
  * Adam over a block's parameters, with its moments in our hands so that a checkpoint can hold
  * them: a resumed learner continues with the optimiser it had, not a cold one.
  */
-final class Adam {
+public final class Adam {
 
     private static final float BETA1 = 0.9f;
     private static final float BETA2 = 0.999f;
@@ -27,7 +27,7 @@ final class Adam {
     private final List<NDArray> v = new ArrayList<>();
     private long t;
 
-    Adam(Block block, NDManager manager, float lr) {
+    public Adam(Block block, NDManager manager, float lr) {
         this.lr = lr;
         for (Pair<String, Parameter> p : block.getParameters()) {
             NDArray array = p.getValue().getArray();
@@ -38,7 +38,7 @@ final class Adam {
     }
 
     /** Applies the gradients collected on the parameters, then clears them. */
-    void step() {
+    public void step() {
         t++;
         float c1 = (float) (lr / (1 - Math.pow(BETA1, t)));
         float c2 = (float) (1 / Math.sqrt(1 - Math.pow(BETA2, t)));
@@ -59,7 +59,7 @@ final class Adam {
         }
     }
 
-    void save(DataOutputStream out) throws IOException {
+    public void save(DataOutputStream out) throws IOException {
         out.writeLong(t);
         for (int i = 0; i < params.size(); i++) {
             Checkpoints.writeArray(out, m.get(i));
@@ -67,7 +67,7 @@ final class Adam {
         }
     }
 
-    void load(DataInputStream in, NDManager manager) throws IOException {
+    public void load(DataInputStream in, NDManager manager) throws IOException {
         t = in.readLong();
         for (int i = 0; i < params.size(); i++) {
             Checkpoints.readInto(in, manager, m.get(i));

@@ -1,4 +1,4 @@
-package io.takeover.learner.sac;
+package io.takeover.learner.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -10,15 +10,15 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 
 /** Arrays in and out of a checkpoint stream, into the arrays already in place (gradients stay attached). */
-final class Checkpoints {
+public final class Checkpoints {
 
-    static void writeArray(DataOutputStream out, NDArray array) throws IOException {
+    public static void writeArray(DataOutputStream out, NDArray array) throws IOException {
         byte[] bytes = array.encode();
         out.writeInt(bytes.length);
         out.write(bytes);
     }
 
-    static void readInto(DataInputStream in, NDManager manager, NDArray target) throws IOException {
+    public static void readInto(DataInputStream in, NDManager manager, NDArray target) throws IOException {
         byte[] bytes = new byte[in.readInt()];
         in.readFully(bytes);
         try (NDArray loaded = NDArray.decode(manager, bytes)) {
@@ -30,13 +30,13 @@ final class Checkpoints {
         }
     }
 
-    static void writeBlock(DataOutputStream out, Block block) throws IOException {
+    public static void writeBlock(DataOutputStream out, Block block) throws IOException {
         for (Pair<String, Parameter> p : block.getParameters()) {
             writeArray(out, p.getValue().getArray());
         }
     }
 
-    static void readBlock(DataInputStream in, NDManager manager, Block block) throws IOException {
+    public static void readBlock(DataInputStream in, NDManager manager, Block block) throws IOException {
         for (Pair<String, Parameter> p : block.getParameters()) {
             readInto(in, manager, p.getValue().getArray());
         }

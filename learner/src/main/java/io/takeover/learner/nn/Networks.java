@@ -1,4 +1,4 @@
-package io.takeover.learner.sac;
+package io.takeover.learner.nn;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
@@ -15,15 +15,15 @@ import java.util.stream.Collectors;
  * The networks: a tanh-Gaussian actor (a plain ReLU MLP, as the robots' runtime computes it)
  * and an ensemble of Q critics with LayerNorm after each hidden layer, as in RLPD.
  */
-final class Networks {
+public final class Networks {
 
     /** obs → hidden → hidden → [mean, log σ] (2·act outputs). */
-    static SequentialBlock actor(int hidden, int actDim) {
+    public static SequentialBlock actor(int hidden, int actDim) {
         return mlp(hidden, 2 * actDim);
     }
 
     /** [obs, action] → (Q1 … Qn), each of shape (batch, 1). */
-    static Block criticEnsemble(int hidden, int n, boolean layerNorm) {
+    public static Block criticEnsemble(int hidden, int n, boolean layerNorm) {
         List<Block> critics = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             critics.add(layerNorm ? normalisedMlp(hidden, 1) : mlp(hidden, 1));
