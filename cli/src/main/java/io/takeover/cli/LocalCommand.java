@@ -38,6 +38,14 @@ final class LocalCommand implements Runnable {
             description = "Learner gradient steps between published policies (default ${DEFAULT-VALUE}).")
     int publishEvery;
 
+    @Option(names = "--critics", defaultValue = "2",
+            description = "Critics in the learner's ensemble (default ${DEFAULT-VALUE}; RLPD uses 10 where cores allow).")
+    int critics;
+
+    @Option(names = "--algorithm", defaultValue = "rlif",
+            description = "rlif, or hg-dagger to imitate the operators' corrections (default ${DEFAULT-VALUE}).")
+    String algorithm;
+
     @Option(names = "--progress-every", defaultValue = "5s", converter = DurationConverter.class,
             description = "How often to print a progress line (default ${DEFAULT-VALUE}).")
     Duration progressEvery;
@@ -48,7 +56,7 @@ final class LocalCommand implements Runnable {
         System.out.println("Starting Takeover locally in " + dataDir.toAbsolutePath() + " …");
         LocalSettings defaults = LocalSettings.defaults(dataDir);
         LocalSettings settings = new LocalSettings(dataDir, robots, kafkaPort, defaults.task(), hz,
-                defaults.minReplaySize(), publishEvery, defaults.batchSize(), defaults.seed());
+                defaults.minReplaySize(), publishEvery, defaults.batchSize(), defaults.seed(), critics, algorithm);
         CountDownLatch stop = new CountDownLatch(1);
         try (LocalStack stack = LocalStack.start(settings)) {
             Thread hook = new Thread(() -> {

@@ -64,10 +64,12 @@ public final class LocalStack implements AutoCloseable {
             track(new TransitionIngest(kafka.bootstrapServers(), topics, replay).start());
 
             PolicyPublisher publisher = track(new PolicyPublisher(kafka.bootstrapServers(), topics));
-            SacSettings sac = SacSettings.DEFAULT.withBatchSize(settings.batchSize());
+            SacSettings sac = SacSettings.DEFAULT.withBatchSize(settings.batchSize()).withCritics(settings.critics())
+                    .withSeed(settings.seed());
             learner = track(new Learner(LearnerSettings.of(task.name(), task.obsDim(), task.actionLow(),
                     task.actionHigh(), sac, settings.minReplaySize(), settings.dataDir().resolve("learner"))
-                    .withPublishEvery(settings.publishEvery()), replay, publisher).start());
+                    .withPublishEvery(settings.publishEvery()).withAlgorithm(settings.algorithm()), replay, publisher)
+                    .start());
 
             board = track(new FleetStatsBoard(kafka.bootstrapServers(), topics, task.name()));
 

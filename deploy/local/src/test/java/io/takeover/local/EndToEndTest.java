@@ -43,7 +43,7 @@ class EndToEndTest {
     @Test
     @Timeout(180)
     void takeoversAreLabelledOnceOnTheRightStepAndRobotsPickUpNewPolicies(@TempDir Path dir) throws Exception {
-        LocalSettings settings = new LocalSettings(dir, 4, 0, "pendulum", 50, 300, 25, 64, 7);
+        LocalSettings settings = new LocalSettings(dir, 4, 0, "pendulum", 50, 300, 25, 64, 7, 2, "rlif");
         try (LocalStack stack = LocalStack.start(settings)) {
             String kafka = stack.bootstrapServers();
             produceGarbageStep(kafka);
