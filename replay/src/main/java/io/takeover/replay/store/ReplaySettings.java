@@ -2,7 +2,6 @@ package io.takeover.replay.store;
 
 import io.takeover.replay.table.TableSettings;
 import io.takeover.replay.table.TableSettings.RateLimit;
-import io.takeover.replay.table.TableSettings.Removal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -56,7 +55,7 @@ public record ReplaySettings(Path dir, String task, int obsDim, int actDim, long
         long mirror = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4); // a quarter of the heap at most
         return new ReplaySettings(dir, task, obsDim, actDim, 64L << 20, mirror, List.of(
                 TableSettings.fifo(ONLINE, capacity).withRateLimit(start),
-                TableSettings.fifo(INTERVENTION, Math.max(1, capacity / 2)).withRemoval(Removal.FIFO),
+                TableSettings.fifo(INTERVENTION, Math.max(1, capacity / 2)),
                 TableSettings.fifo(PRIOR, capacity)),
                 Map.of(ONLINE, 0.5, INTERVENTION, 0.25, PRIOR, 0.25));
     }

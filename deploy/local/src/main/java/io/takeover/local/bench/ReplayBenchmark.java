@@ -85,7 +85,7 @@ public final class ReplayBenchmark {
                     itemBytes, store.codec().size());
         }
 
-        int slotBytes = store().size() + 16;
+        int slotBytes = codec().size() + 16;
         long mirror = Math.min((long) items * slotBytes, Runtime.getRuntime().maxMemory() / 4);
         int window = (int) Math.min(items, mirror / slotBytes);
         double ring = ringSamples(window);
@@ -98,7 +98,7 @@ public final class ReplayBenchmark {
                 + "%,.0f transitions/s%n", items, small >> 20, cold);
     }
 
-    private static io.takeover.replay.table.ItemCodec store() {
+    private static io.takeover.replay.table.ItemCodec codec() {
         return new io.takeover.replay.table.ItemCodec(OBS, ACT);
     }
 
@@ -170,7 +170,7 @@ public final class ReplayBenchmark {
 
     /** The same items and records as plain puts, two column families, one WriteBatch per chunk. */
     private double rawInserts(List<Transition> chunk, List<byte[]> wire, long cacheBytes) throws Exception {
-        io.takeover.replay.table.ItemCodec codec = store();
+        io.takeover.replay.table.ItemCodec codec = codec();
         List<byte[]> encoded = new ArrayList<>();
         for (int i = 0; i < chunk.size(); i++) {
             encoded.add(codec.encode(chunk.get(i), wire.get(i).length));
