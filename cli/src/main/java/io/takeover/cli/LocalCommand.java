@@ -46,6 +46,10 @@ final class LocalCommand implements Runnable {
             description = "rlif, or hg-dagger to imitate the operators' corrections (default ${DEFAULT-VALUE}).")
     String algorithm;
 
+    @Option(names = "--metrics-port", defaultValue = "9464",
+            description = "Port serving Prometheus metrics at /metrics (default ${DEFAULT-VALUE}; 0: any free port).")
+    int metricsPort;
+
     @Option(names = "--progress-every", defaultValue = "5s", converter = DurationConverter.class,
             description = "How often to print a progress line (default ${DEFAULT-VALUE}).")
     Duration progressEvery;
@@ -56,7 +60,7 @@ final class LocalCommand implements Runnable {
         System.out.println("Starting Takeover locally in " + dataDir.toAbsolutePath() + " …");
         LocalSettings defaults = LocalSettings.defaults(dataDir);
         LocalSettings settings = new LocalSettings(dataDir, robots, kafkaPort, defaults.task(), hz,
-                defaults.minReplaySize(), publishEvery, defaults.batchSize(), defaults.seed(), critics, algorithm);
+                defaults.minReplaySize(), publishEvery, defaults.batchSize(), defaults.seed(), critics, algorithm, metricsPort);
         CountDownLatch stop = new CountDownLatch(1);
         try (LocalStack stack = LocalStack.start(settings)) {
             Thread hook = new Thread(() -> {
@@ -70,6 +74,8 @@ final class LocalCommand implements Runnable {
                     robots > 0 ? robots + " simulated robots running pendulum at " + hz + " Hz."
                             : "No simulated robots: produce Step and Intervention records to takeover.steps "
                                     + "and takeover.interventions.");
+            System.out.printf("Metrics: http://localhost:%d/metrics (replay, learner, fleet statistics)%n",
+                    stack.metricsPort());
             long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
             while (System.nanoTime() < deadline) {
                 long wait = Math.min(progressEvery.toNanos(), deadline - System.nanoTime());

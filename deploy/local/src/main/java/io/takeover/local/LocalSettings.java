@@ -17,11 +17,12 @@ import java.nio.file.Path;
  * @param critics       critics in the learner's ensemble: 2 keeps a 2-core machine learning at
  *                      ~60 gradient steps/s; RLPD's 10 runs at ~15 there
  * @param algorithm     {@code rlif} or the {@code hg-dagger} baseline
+ * @param metricsPort   where Prometheus metrics are served (0: any free port)
  */
 public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task, int hz, long minReplaySize,
-        int publishEvery, int batchSize, long seed, int critics, String algorithm) {
+        int publishEvery, int batchSize, long seed, int critics, String algorithm, int metricsPort) {
 
     public static LocalSettings defaults(Path dataDir) {
-        return new LocalSettings(dataDir, 8, 9092, "pendulum", 20, 1000, 500, 256, 42, 2, "rlif");
+        return new LocalSettings(dataDir, 8, 9092, "pendulum", 20, 1000, 500, 256, 42, 2, "rlif", 9464);
     }
 }

@@ -4,7 +4,11 @@ import io.takeover.flink.LabelJob;
 import io.takeover.flink.LabelJobSettings;
 import io.takeover.kafka.EmbeddedKafka;
 import io.takeover.kafka.TopicCreator;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.takeover.learner.Learner;
+import io.takeover.learner.LearnerMetrics;
+import io.takeover.replay.ReplayMetrics;
 import io.takeover.learner.LearnerSettings;
 import io.takeover.learner.publish.PolicyPublisher;
 import io.takeover.learner.sac.SacSettings;
@@ -42,6 +46,8 @@ public final class LocalStack implements AutoCloseable {
     private final Learner learner;
     private final FleetStatsBoard board;
     private final Fleet fleet;
+    private final PrometheusRegistry metrics = new PrometheusRegistry();
+    private final HTTPServer metricsServer;
     private final PolicySubscriber subscriber;
 
     private LocalStack(LocalSettings settings) throws Exception {
@@ -61,7 +67,8 @@ public final class LocalStack implements AutoCloseable {
             replay = track(ReplayStore.open(ReplaySettings.defaults(settings.dataDir().resolve("replay")
                     .resolve(task.name()), task.name(), task.obsDim(), task.actDim(), 1_000_000,
                     settings.minReplaySize())));
-            track(new TransitionIngest(kafka.bootstrapServers(), topics, replay).start());
+            TransitionIngest ingest = track(new TransitionIngest(kafka.bootstrapServers(), topics, replay).start());
+            ReplayMetrics.register(metrics, replay, ingest);
 
             PolicyPublisher publisher = track(new PolicyPublisher(kafka.bootstrapServers(), topics));
             SacSettings sac = SacSettings.DEFAULT.withBatchSize(settings.batchSize()).withCritics(settings.critics())
@@ -70,8 +77,11 @@ public final class LocalStack implements AutoCloseable {
                     task.actionHigh(), sac, settings.minReplaySize(), settings.dataDir().resolve("learner"))
                     .withPublishEvery(settings.publishEvery()).withAlgorithm(settings.algorithm()), replay, publisher)
                     .start());
+            LearnerMetrics.register(metrics, learner);
 
             board = track(new FleetStatsBoard(kafka.bootstrapServers(), topics, task.name()));
+            FleetMetrics.register(metrics, board, task.name());
+            metricsServer = track(HTTPServer.builder().port(settings.metricsPort()).registry(metrics).buildAndStart());
 
             if (settings.robots() > 0) {
                 subscriber = track(new PolicySubscriber(kafka.bootstrapServers(), topics, task));
@@ -101,6 +111,11 @@ public final class LocalStack implements AutoCloseable {
     private <T extends AutoCloseable> T track(T part) {
         started.push(part);
         return part;
+    }
+
+    /** Where Prometheus can scrape the replay, the learner and the fleet statistics: {@code /metrics}. */
+    public int metricsPort() {
+        return metricsServer.getPort();
     }
 
     public String bootstrapServers() {

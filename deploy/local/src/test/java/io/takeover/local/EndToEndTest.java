@@ -43,7 +43,7 @@ class EndToEndTest {
     @Test
     @Timeout(180)
     void takeoversAreLabelledOnceOnTheRightStepAndRobotsPickUpNewPolicies(@TempDir Path dir) throws Exception {
-        LocalSettings settings = new LocalSettings(dir, 4, 0, "pendulum", 50, 300, 25, 64, 7, 2, "rlif");
+        LocalSettings settings = new LocalSettings(dir, 4, 0, "pendulum", 50, 300, 25, 64, 7, 2, "rlif", 0);
         try (LocalStack stack = LocalStack.start(settings)) {
             String kafka = stack.bootstrapServers();
             produceGarbageStep(kafka);
@@ -54,6 +54,7 @@ class EndToEndTest {
             Await.until(Duration.ofSeconds(30), "robots to act a while longer",
                     () -> stack.fleet().ticks() >= ticks + 150);
             stack.stopFleet();
+            checkMetrics(stack.metricsPort());
 
             List<Step> steps = TopicReader.readRaw(kafka, TOPICS.steps()).stream()
                     .filter(r -> !"robot-x".equals(new String(r.key(), StandardCharsets.UTF_8)))
@@ -152,5 +153,34 @@ class EndToEndTest {
             producer.send(new ProducerRecord<>(TOPICS.steps(), "robot-x".getBytes(StandardCharsets.UTF_8),
                     "not a step".getBytes(StandardCharsets.UTF_8))).get();
         }
+    }
+
+    /** What Prometheus would scrape: the components' metrics, well-formed by promtool when it is installed. */
+    private static void checkMetrics(int port) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/metrics"))
+                        .timeout(Duration.ofSeconds(10)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        String text = response.body();
+        for (String name : List.of("takeover_replay_items{table=\"online\",task=\"pendulum\"}",
+                "takeover_replay_inserts_total{", "takeover_replay_ingest_lag_records{",
+                "takeover_learner_gradient_steps_total{task=\"pendulum\"}", "takeover_learner_versions_published_total{",
+                "takeover_fleet_steps_total{policy_version=", "takeover_fleet_takeovers_per_1k_steps{")) {
+            assertTrue(text.contains(name), "the scrape lacks " + name);
+        }
+        Path promtool = java.util.stream.Stream.of(System.getenv("PATH").split(":"))
+                .map(d -> Path.of(d, "promtool")).filter(java.nio.file.Files::isExecutable).findFirst().orElse(null);
+        if (promtool == null) {
+            System.out.println("promtool not installed: metric names and format not checked by it");
+            return;
+        }
+        Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+        try (var in = check.getOutputStream()) {
+            in.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        String verdict = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(check.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "promtool finished");
+        assertEquals(0, check.exitValue(), "promtool check metrics: " + verdict);
     }
 }
