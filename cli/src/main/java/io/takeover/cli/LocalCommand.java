@@ -60,7 +60,8 @@ final class LocalCommand implements Runnable {
         System.out.println("Starting Takeover locally in " + dataDir.toAbsolutePath() + " …");
         LocalSettings defaults = LocalSettings.defaults(dataDir);
         LocalSettings settings = new LocalSettings(dataDir, robots, kafkaPort, defaults.task(), hz,
-                defaults.minReplaySize(), publishEvery, defaults.batchSize(), defaults.seed(), critics, algorithm, metricsPort);
+                defaults.minReplaySize(), publishEvery, defaults.batchSize(), defaults.seed(), critics, algorithm, metricsPort,
+                defaults.jobMetricsPorts());
         CountDownLatch stop = new CountDownLatch(1);
         try (LocalStack stack = LocalStack.start(settings)) {
             Thread hook = new Thread(() -> {
@@ -74,8 +75,8 @@ final class LocalCommand implements Runnable {
                     robots > 0 ? robots + " simulated robots running pendulum at " + hz + " Hz."
                             : "No simulated robots: produce Step and Intervention records to takeover.steps "
                                     + "and takeover.interventions.");
-            System.out.printf("Metrics: http://localhost:%d/metrics (replay, learner, fleet statistics)%n",
-                    stack.metricsPort());
+            System.out.printf("Metrics: http://localhost:%d/metrics (replay, learner, fleet statistics); label job: "
+                    + "the first free port of %s, /metrics%n", stack.metricsPort(), settings.jobMetricsPorts());
             long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
             while (System.nanoTime() < deadline) {
                 long wait = Math.min(progressEvery.toNanos(), deadline - System.nanoTime());

@@ -18,11 +18,13 @@ import java.nio.file.Path;
  *                      ~60 gradient steps/s; RLPD's 10 runs at ~15 there
  * @param algorithm     {@code rlif} or the {@code hg-dagger} baseline
  * @param metricsPort   where Prometheus metrics are served (0: any free port)
+ * @param jobMetricsPorts where Flink's Prometheus reporter serves the label job's metrics: the
+ *                      first free port of the range
  */
 public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task, int hz, long minReplaySize,
-        int publishEvery, int batchSize, long seed, int critics, String algorithm, int metricsPort) {
+        int publishEvery, int batchSize, long seed, int critics, String algorithm, int metricsPort, String jobMetricsPorts) {
 
     public static LocalSettings defaults(Path dataDir) {
-        return new LocalSettings(dataDir, 8, 9092, "pendulum", 20, 1000, 500, 256, 42, 2, "rlif", 9464);
+        return new LocalSettings(dataDir, 8, 9092, "pendulum", 20, 1000, 500, 256, 42, 2, "rlif", 9464, "9249-9259");
     }
 }

@@ -25,6 +25,7 @@ import io.takeover.schemas.Topics;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -61,7 +62,15 @@ public final class LocalStack implements AutoCloseable {
             LabelJob job = new LabelJob(LabelJobSettings.local(kafka.bootstrapServers(),
                     settings.dataDir().resolve("checkpoints").toUri().toString(),
                     Map.of(task.name(), new int[] {task.obsDim(), task.actDim()})));
-            JobClient jobClient = job.start(StreamExecutionEnvironment.createLocalEnvironment(job.configuration()));
+            Configuration flink = job.configuration();
+            // the label job's own metrics, from Flink's Prometheus reporter
+            flink.setString("metrics.reporter.prom.factory.class",
+                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            flink.setString("metrics.reporter.prom.port", settings.jobMetricsPorts());
+            // only the job's own metrics, named as Prometheus expects (Flink's built-in ones are camelCase)
+            flink.setString("metrics.reporter.prom.filter.includes",
+                    "*.labels:*;*.pipeline:*;*:dead_letters;*.fleet.*:*");
+            JobClient jobClient = job.start(StreamExecutionEnvironment.createLocalEnvironment(flink));
             started.push(() -> jobClient.cancel().get());
 
             replay = track(ReplayStore.open(ReplaySettings.defaults(settings.dataDir().resolve("replay")

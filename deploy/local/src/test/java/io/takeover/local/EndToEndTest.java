@@ -43,7 +43,7 @@ class EndToEndTest {
     @Test
     @Timeout(180)
     void takeoversAreLabelledOnceOnTheRightStepAndRobotsPickUpNewPolicies(@TempDir Path dir) throws Exception {
-        LocalSettings settings = new LocalSettings(dir, 4, 0, "pendulum", 50, 300, 25, 64, 7, 2, "rlif", 0);
+        LocalSettings settings = new LocalSettings(dir, 4, 0, "pendulum", 50, 300, 25, 64, 7, 2, "rlif", 0, "9249-9299");
         try (LocalStack stack = LocalStack.start(settings)) {
             String kafka = stack.bootstrapServers();
             produceGarbageStep(kafka);
@@ -54,7 +54,16 @@ class EndToEndTest {
             Await.until(Duration.ofSeconds(30), "robots to act a while longer",
                     () -> stack.fleet().ticks() >= ticks + 150);
             stack.stopFleet();
-            checkMetrics(stack.metricsPort());
+            checkMetrics(scrape(stack.metricsPort()), List.of("takeover_replay_items{table=\"online\",task=\"pendulum\"}",
+                    "takeover_replay_inserts_total{", "takeover_replay_ingest_lag_records{",
+                    "takeover_learner_gradient_steps_total{task=\"pendulum\"}", "takeover_learner_versions_published_total{",
+                    "takeover_fleet_steps_total{policy_version=", "takeover_fleet_takeovers_per_1k_steps{"));
+            checkMetrics(labelJobScrape(), List.of("flink_taskmanager_job_task_operator_pipeline_steps_in{",
+                    "flink_taskmanager_job_task_operator_pipeline_transitions_out{",
+                    "flink_taskmanager_job_task_operator_pipeline_event_time_lag_seconds{",
+                    "flink_taskmanager_job_task_operator_labels_takeovers{",
+                    "flink_taskmanager_job_task_operator_reason_dead_letters{",
+                    "flink_taskmanager_job_task_operator_fleet_task_policy_version_takeovers_per_1k_steps{"));
 
             List<Step> steps = TopicReader.readRaw(kafka, TOPICS.steps()).stream()
                     .filter(r -> !"robot-x".equals(new String(r.key(), StandardCharsets.UTF_8)))
@@ -155,18 +164,33 @@ class EndToEndTest {
         }
     }
 
-    /** What Prometheus would scrape: the components' metrics, well-formed by promtool when it is installed. */
-    private static void checkMetrics(int port) throws Exception {
+    private static String scrape(int port) throws Exception {
         java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/metrics"))
                         .timeout(Duration.ofSeconds(10)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
-        String text = response.body();
-        for (String name : List.of("takeover_replay_items{table=\"online\",task=\"pendulum\"}",
-                "takeover_replay_inserts_total{", "takeover_replay_ingest_lag_records{",
-                "takeover_learner_gradient_steps_total{task=\"pendulum\"}", "takeover_learner_versions_published_total{",
-                "takeover_fleet_steps_total{policy_version=", "takeover_fleet_takeovers_per_1k_steps{")) {
+        return response.body();
+    }
+
+    /** Flink's reporter takes the first free port of the range; the label job's is the one with its metrics. */
+    private static String labelJobScrape() {
+        for (int port = 9249; port <= 9299; port++) {
+            try {
+                String text = scrape(port);
+                if (text.contains("pipeline_steps_in")) {
+                    return text;
+                }
+            } catch (Exception e) {
+                // nothing there
+            }
+        }
+        throw new AssertionError("no label job metrics on ports 9249-9299");
+    }
+
+    /** Holds the names a dashboard needs, well-formed by promtool when it is installed. */
+    private static void checkMetrics(String text, List<String> names) throws Exception {
+        for (String name : names) {
             assertTrue(text.contains(name), "the scrape lacks " + name);
         }
         Path promtool = java.util.stream.Stream.of(System.getenv("PATH").split(":"))

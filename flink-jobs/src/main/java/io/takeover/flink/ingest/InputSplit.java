@@ -26,22 +26,31 @@ public final class InputSplit extends ProcessFunction<InputRecord, Step> {
 
     private transient MetricGroup metrics;
     private transient Map<String, Counter> counters;
+    private transient Counter stepsIn;
+    private transient Counter interventionsIn;
 
     @Override
     public void open(OpenContext context) {
-        metrics = getRuntimeContext().getMetricGroup().addGroup("dead_letters");
+        metrics = getRuntimeContext().getMetricGroup();
         counters = new HashMap<>();
+        MetricGroup pipeline = metrics.addGroup("pipeline");
+        stepsIn = pipeline.counter("steps_in");
+        interventionsIn = pipeline.counter("interventions_in");
     }
 
     @Override
     public void processElement(InputRecord record, Context ctx, Collector<Step> out) {
         if (record.getStep() != null) {
+            stepsIn.inc();
             out.collect(record.getStep());
         } else if (record.getIntervention() != null) {
+            interventionsIn.inc();
             ctx.output(INTERVENTIONS, new SourcedIntervention(record.getSource(), record.getIntervention()));
         } else {
             DeadLetter deadLetter = record.getDeadLetter();
-            counters.computeIfAbsent(deadLetter.getReason(), metrics::counter).inc();
+            // the reason is a key-value group: a label, not part of the name, in Prometheus
+            counters.computeIfAbsent(deadLetter.getReason(),
+                    reason -> metrics.addGroup("reason", reason).counter("dead_letters")).inc();
             ctx.output(DeadLetters.TAG, deadLetter);
         }
     }

@@ -67,6 +67,8 @@ public final class TakeoverLabeler
     private transient Counter repeatedTakeovers;
     private transient Counter unmatchedHandbacks;
     private transient Counter abandonedEpisodes;
+    private transient Counter transitionsOut;
+    private transient volatile long watermark;
 
     public TakeoverLabeler(LabelSettings settings) {
         this.settings = settings;
@@ -94,6 +96,11 @@ public final class TakeoverLabeler
         repeatedTakeovers = metrics.counter("repeated_takeovers");
         unmatchedHandbacks = metrics.counter("unmatched_handbacks");
         abandonedEpisodes = metrics.counter("abandoned_episodes");
+        MetricGroup pipeline = getRuntimeContext().getMetricGroup().addGroup("pipeline");
+        transitionsOut = pipeline.counter("transitions_out");
+        watermark = Long.MIN_VALUE;
+        pipeline.<Double, org.apache.flink.metrics.Gauge<Double>>gauge("event_time_lag_seconds",
+                () -> watermark == Long.MIN_VALUE ? Double.NaN : (System.currentTimeMillis() - watermark) / 1000.0);
     }
 
     private <D extends StateDescriptor<?, ?>> D withTtl(D descriptor) {
@@ -154,6 +161,7 @@ public final class TakeoverLabeler
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Transition> out) throws Exception {
+        watermark = ctx.timerService().currentWatermark();
         LabelProgress p = progress();
         if (timestamp == p.getLabelTimer()) {
             p.setLabelTimer(Long.MIN_VALUE);
@@ -245,6 +253,7 @@ public final class TakeoverLabeler
             }
             if (s.getStep() == expected) {
                 Transition transition = RlifLabel.transition(prev, next, settings.takeoverEndsEpisode());
+                transitionsOut.inc();
                 if (transition.getTakeover()) {
                     takeovers.inc();
                 }
