@@ -98,6 +98,7 @@ public final class LocalStack implements AutoCloseable {
                 fleet = track(new Fleet(new FleetSettings(settings.robots(), task.name(), settings.hz(), settings.seed(),
                         "robot-"), subscriber, outbox));
                 fleet.start();
+                RobotMetrics.register(metrics, fleet, task.name());
             } else {
                 subscriber = null;
                 fleet = null;
