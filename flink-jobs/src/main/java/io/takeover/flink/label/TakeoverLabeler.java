@@ -68,6 +68,7 @@ public final class TakeoverLabeler
     private transient Counter unmatchedHandbacks;
     private transient Counter abandonedEpisodes;
     private transient Counter transitionsOut;
+    private transient Counter operatorSteps;
     private transient volatile long watermark;
 
     public TakeoverLabeler(LabelSettings settings) {
@@ -98,6 +99,7 @@ public final class TakeoverLabeler
         abandonedEpisodes = metrics.counter("abandoned_episodes");
         MetricGroup pipeline = getRuntimeContext().getMetricGroup().addGroup("pipeline");
         transitionsOut = pipeline.counter("transitions_out");
+        operatorSteps = pipeline.counter("operator_steps"); // over steps_in: the operators' share of control
         watermark = Long.MIN_VALUE;
         pipeline.<Double, org.apache.flink.metrics.Gauge<Double>>gauge("event_time_lag_seconds",
                 () -> watermark == Long.MIN_VALUE ? Double.NaN : (System.currentTimeMillis() - watermark) / 1000.0);
@@ -179,7 +181,11 @@ public final class TakeoverLabeler
                 pending.remove(times[i]);
                 ready.sort(Comparator.comparingLong(Step::getStep));
                 for (Step step : ready) {
-                    prev = advance(prev, RlifLabel.resolve(step, p.isTakenOver(), p.getOperatorId()), out);
+                    ResolvedStep resolved = RlifLabel.resolve(step, p.isTakenOver(), p.getOperatorId());
+                    if (resolved.isOperator()) {
+                        operatorSteps.inc();
+                    }
+                    prev = advance(prev, resolved, out);
                 }
             }
             updateOrClear(previous, prev);
