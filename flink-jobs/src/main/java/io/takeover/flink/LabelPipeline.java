@@ -11,7 +11,6 @@ import io.takeover.flink.label.TakeoverLabeler;
 import io.takeover.flink.stats.CumulativeStats;
 import io.takeover.flink.stats.FleetStatsAggregate;
 import io.takeover.flink.stats.FleetStatsWindow;
-import io.takeover.flink.stats.RobotStatsAggregate;
 import io.takeover.flink.stats.StatsAccumulator;
 import io.takeover.flink.stats.StatsCombiner;
 import io.takeover.flink.stats.StatsTime;
@@ -74,12 +73,12 @@ public final class LabelPipeline {
                         .name("takeover-stats").uid("takeover-stats"))
                 .keyBy(StatsAccumulator::robotKey)
                 .window(time.windows())
-                .aggregate(new RobotStatsAggregate(), TypeInformation.of(StatsAccumulator.class),
+                .aggregate(FleetStatsAggregate.perRobot(), TypeInformation.of(StatsAccumulator.class),
                         TypeInformation.of(StatsAccumulator.class))
                 .name("robot-stats").uid("robot-stats")
                 .keyBy(StatsAccumulator::key)
                 .window(time.windows())
-                .aggregate(new FleetStatsAggregate(), new FleetStatsWindow(time),
+                .aggregate(FleetStatsAggregate.perVersion(), new FleetStatsWindow(time),
                         TypeInformation.of(StatsAccumulator.class), TypeInformation.of(StatsAccumulator.class),
                         TypeInformation.of(FleetStats.class))
                 .name("fleet-stats").uid("fleet-stats")

@@ -2,9 +2,28 @@ package io.takeover.flink.stats;
 
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** Sums the per-robot window totals of one task × policy version: robots add up to the fleet. */
+/**
+ * Adds up counts within a window, in one of two stages: {@link #perRobot()} adds one robot's
+ * partial counts as that one robot, so that no single key sees the whole fleet and no state
+ * holds a set of robots; {@link #perVersion()} adds the robots' totals of a task × policy
+ * version, robots included.
+ */
 public final class FleetStatsAggregate
         implements AggregateFunction<StatsAccumulator, StatsAccumulator, StatsAccumulator> {
+
+    private final boolean oneRobot;
+
+    private FleetStatsAggregate(boolean oneRobot) {
+        this.oneRobot = oneRobot;
+    }
+
+    public static FleetStatsAggregate perRobot() {
+        return new FleetStatsAggregate(true);
+    }
+
+    public static FleetStatsAggregate perVersion() {
+        return new FleetStatsAggregate(false);
+    }
 
     @Override
     public StatsAccumulator createAccumulator() {
@@ -12,9 +31,8 @@ public final class FleetStatsAggregate
     }
 
     @Override
-    public StatsAccumulator add(StatsAccumulator robot, StatsAccumulator acc) {
-        acc.merge(robot);
-        return acc;
+    public StatsAccumulator add(StatsAccumulator counts, StatsAccumulator acc) {
+        return merge(acc, counts);
     }
 
     @Override
@@ -25,6 +43,9 @@ public final class FleetStatsAggregate
     @Override
     public StatsAccumulator merge(StatsAccumulator a, StatsAccumulator b) {
         a.merge(b);
+        if (oneRobot) {
+            a.setRobots(1);
+        }
         return a;
     }
 }
