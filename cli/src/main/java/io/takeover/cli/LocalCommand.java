@@ -75,8 +75,9 @@ final class LocalCommand implements Runnable {
                     robots > 0 ? robots + " simulated robots running pendulum at " + hz + " Hz."
                             : "No simulated robots: produce Step and Intervention records to takeover.steps "
                                     + "and takeover.interventions.");
-            System.out.printf("Metrics: http://localhost:%d/metrics (replay, learner, fleet statistics); label job: "
-                    + "the first free port of %s, /metrics%n", stack.metricsPort(), settings.jobMetricsPorts());
+            System.out.printf("Metrics: http://localhost:%d/metrics (replay, learner, fleet, robots, checkpoints); "
+                    + "label job: the first free port of %s, /metrics. Flink: http://localhost:%d%n",
+                    stack.metricsPort(), settings.jobMetricsPorts(), stack.flinkRestPort());
             long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
             while (System.nanoTime() < deadline) {
                 long wait = Math.min(progressEvery.toNanos(), deadline - System.nanoTime());

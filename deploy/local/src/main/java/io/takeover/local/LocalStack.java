@@ -26,6 +26,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -49,6 +50,7 @@ public final class LocalStack implements AutoCloseable {
     private final Fleet fleet;
     private final PrometheusRegistry metrics = new PrometheusRegistry();
     private final HTTPServer metricsServer;
+    private int restPort;
     private final PolicySubscriber subscriber;
 
     private LocalStack(LocalSettings settings) throws Exception {
@@ -70,7 +72,9 @@ public final class LocalStack implements AutoCloseable {
             // only the job's own metrics, named as Prometheus expects (Flink's built-in ones are camelCase)
             flink.setString("metrics.reporter.prom.filter.includes",
                     "*.labels:*;*.pipeline:*;*:dead_letters;*.fleet.*:*");
+            flink.set(RestOptions.PORT, freePort()); // Flink's REST API: checkpoint statistics come from it
             JobClient jobClient = job.start(StreamExecutionEnvironment.createLocalEnvironment(flink));
+            restPort = flink.get(RestOptions.PORT);
             started.push(() -> jobClient.cancel().get());
 
             replay = track(ReplayStore.open(ReplaySettings.defaults(settings.dataDir().resolve("replay")
@@ -90,6 +94,7 @@ public final class LocalStack implements AutoCloseable {
 
             board = track(new FleetStatsBoard(kafka.bootstrapServers(), topics, task.name()));
             FleetMetrics.register(metrics, board, task.name());
+            CheckpointMetrics.register(metrics, restPort, jobClient.getJobID().toString());
             metricsServer = track(HTTPServer.builder().port(settings.metricsPort()).registry(metrics).buildAndStart());
 
             if (settings.robots() > 0) {
@@ -98,7 +103,7 @@ public final class LocalStack implements AutoCloseable {
                 fleet = track(new Fleet(new FleetSettings(settings.robots(), task.name(), settings.hz(), settings.seed(),
                         "robot-"), subscriber, outbox));
                 fleet.start();
-                RobotMetrics.register(metrics, fleet, task.name());
+                RobotMetrics.register(metrics, fleet, subscriber, outbox, task.name());
             } else {
                 subscriber = null;
                 fleet = null;
@@ -121,6 +126,17 @@ public final class LocalStack implements AutoCloseable {
     private <T extends AutoCloseable> T track(T part) {
         started.push(part);
         return part;
+    }
+
+    /** Port of the label job's Flink REST API (and web UI). */
+    public int flinkRestPort() {
+        return restPort;
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     /** Where Prometheus can scrape the replay, the learner and the fleet statistics: {@code /metrics}. */

@@ -1,17 +1,37 @@
 package io.takeover.local;
 
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.takeover.robot.fleet.Fleet;
 import io.takeover.robot.fleet.SimulatedRobot;
+import io.takeover.robot.sdk.KafkaOutbox;
+import io.takeover.robot.sdk.PolicySubscriber;
 import java.util.function.ToLongFunction;
 
-/** The simulated robots: how many, and the oldest and newest policy version they act with. */
+/**
+ * The robots: how many, the oldest and newest policy version they act with, and their SDK's
+ * side: snapshots the policy subscriber rejected and the version it holds, records the outbox
+ * had acknowledged or lost.
+ */
 public final class RobotMetrics {
 
     private RobotMetrics() {}
 
-    public static void register(PrometheusRegistry registry, Fleet fleet, String task) {
+    public static void register(PrometheusRegistry registry, Fleet fleet, PolicySubscriber subscriber,
+            KafkaOutbox outbox, String task) {
+        CounterWithCallback.builder().name("takeover_robot_policy_snapshots_rejected")
+                .help("Policy snapshots the subscriber refused (bad checksum, dimensions or version order).")
+                .labelNames("task").callback(cb -> cb.call(subscriber.rejected(), task)).register(registry);
+        GaugeWithCallback.builder().name("takeover_robot_subscribed_policy_version")
+                .help("Newest verified policy version the subscriber holds.").labelNames("task")
+                .callback(cb -> cb.call(subscriber.currentVersion(), task)).register(registry);
+        CounterWithCallback.builder().name("takeover_robot_records_sent")
+                .help("Steps and interventions Kafka acknowledged.").labelNames("task")
+                .callback(cb -> cb.call(outbox.sent(), task)).register(registry);
+        CounterWithCallback.builder().name("takeover_robot_records_failed")
+                .help("Steps and interventions Kafka refused after retries.").labelNames("task")
+                .callback(cb -> cb.call(outbox.failed(), task)).register(registry);
         GaugeWithCallback.builder().name("takeover_robots").help("Robots running.").labelNames("task")
                 .callback(cb -> cb.call(fleet.robots().size(), task)).register(registry);
         version(registry, fleet, task, "takeover_robots_oldest_policy_version",

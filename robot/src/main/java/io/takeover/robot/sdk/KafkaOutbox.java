@@ -26,6 +26,7 @@ public final class KafkaOutbox implements RobotOutbox {
     private final KafkaProducer<String, byte[]> producer;
     private final Topics topics;
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
 
     public KafkaOutbox(String bootstrapServers, Topics topics) {
         Properties props = new Properties();
@@ -52,10 +53,22 @@ public final class KafkaOutbox implements RobotOutbox {
 
     private void send(String topic, String key, long timestamp, byte[] value) {
         producer.send(new ProducerRecord<>(topic, null, timestamp, key, value), (metadata, error) -> {
-            if (error != null && failed.getAndIncrement() == 0) {
+            if (error == null) {
+                sent.incrementAndGet();
+            } else if (failed.getAndIncrement() == 0) {
                 LOG.error("cannot publish to {}: {}", topic, error.toString());
             }
         });
+    }
+
+    /** Records Kafka acknowledged. */
+    public long sent() {
+        return sent.get();
+    }
+
+    /** Records Kafka refused after the producer's retries. */
+    public long failed() {
+        return failed.get();
     }
 
     @Override
