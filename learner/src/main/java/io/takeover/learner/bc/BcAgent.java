@@ -16,6 +16,7 @@ import io.takeover.learner.Agent;
 import io.takeover.learner.nn.Adam;
 import io.takeover.learner.nn.Checkpoints;
 import io.takeover.learner.nn.Networks;
+import io.takeover.learner.nn.PolicyFrame;
 import io.takeover.learner.sac.SacSettings;
 import io.takeover.learner.sac.UpdateStats;
 import io.takeover.replay.table.Batch;
@@ -34,38 +35,20 @@ public final class BcAgent implements Agent {
 
     private static final float EXPLORATION_LOG_STD = (float) Math.log(0.2);
 
-    private final int obsDim;
     private final int actDim;
-    private final float[] obsMean;
-    private final float[] obsStd;
     private final NDManager manager;
     private final Model model;
     private final Trainer trainer;
     private final Adam adam;
-    private final NDArray obsMeanArray;
-    private final NDArray obsStdArray;
-    private final NDArray actionMid;
-    private final NDArray actionHalf;
+    private final PolicyFrame frame;
     private long steps;
 
     public BcAgent(SacSettings settings, int obsDim, int actDim, float[] actionLow, float[] actionHigh,
             float[] obsMean, float[] obsStd, Device device) {
-        this.obsDim = obsDim;
         this.actDim = actDim;
-        this.obsMean = obsMean.clone();
-        this.obsStd = obsStd.clone();
         ai.djl.engine.Engine.getInstance().setRandomSeed((int) settings.seed());
         this.manager = NDManager.newBaseManager(device);
-        float[] mid = new float[actDim];
-        float[] half = new float[actDim];
-        for (int i = 0; i < actDim; i++) {
-            mid[i] = (actionHigh[i] + actionLow[i]) / 2;
-            half[i] = (actionHigh[i] - actionLow[i]) / 2;
-        }
-        this.obsMeanArray = manager.create(obsMean);
-        this.obsStdArray = manager.create(obsStd);
-        this.actionMid = manager.create(mid);
-        this.actionHalf = manager.create(half);
+        this.frame = new PolicyFrame(manager, obsMean, obsStd, actionLow, actionHigh);
         this.model = Model.newInstance("bc-actor", device);
         model.setBlock(Networks.actor(settings.hidden(), actDim));
         this.trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optDevices(new Device[] {device}));
@@ -79,9 +62,8 @@ public final class BcAgent implements Agent {
         Batch batch = batches.get(batches.size() - 1);
         int b = batch.size();
         try (NDManager step = manager.newSubManager()) {
-            NDArray obs = step.create(batch.observations(), new Shape(b, obsDim)).sub(obsMeanArray).div(obsStdArray);
-            NDArray target = step.create(batch.actions(), new Shape(b, actDim)).sub(actionMid).div(actionHalf)
-                    .clip(-1, 1);
+            NDArray obs = frame.observations(step, batch.observations(), b);
+            NDArray target = frame.actions(step, batch.actions(), b).clip(-1, 1);
             NDArray mask = step.create(batch.operator(), new Shape(b, 1));
             float operatorRows = Math.max(1f, mask.sum().getFloat());
             float loss;
@@ -103,10 +85,7 @@ public final class BcAgent implements Agent {
     /** Deterministic actions (squashed means, in task units) for a batch of raw observations. */
     public float[] act(float[] observations, int count) {
         try (NDManager step = manager.newSubManager()) {
-            NDArray obs = step.create(observations, new Shape(count, obsDim)).sub(obsMeanArray).div(obsStdArray);
-            NDArray out = model.getBlock().forward(new ai.djl.training.ParameterStore(step, false), new NDList(obs),
-                    false).head();
-            return out.get(":, 0:" + actDim).tanh().mul(actionHalf).add(actionMid).toFloatArray();
+            return frame.meanActions(model.getBlock(), step, observations, count);
         }
     }
 
@@ -117,12 +96,12 @@ public final class BcAgent implements Agent {
 
     @Override
     public float[] obsMean() {
-        return obsMean.clone();
+        return frame.obsMean();
     }
 
     @Override
     public float[] obsStd() {
-        return obsStd.clone();
+        return frame.obsStd();
     }
 
     @Override

@@ -23,6 +23,7 @@ import io.takeover.learner.Agent;
 import io.takeover.learner.nn.Adam;
 import io.takeover.learner.nn.Checkpoints;
 import io.takeover.learner.nn.Networks;
+import io.takeover.learner.nn.PolicyFrame;
 import io.takeover.replay.table.Batch;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,12 +44,8 @@ public final class SacAgent implements Agent {
     private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
     private final SacSettings settings;
-    private final int obsDim;
     private final int actDim;
-    private final float[] actionMid;
-    private final float[] actionHalf;
-    private final float[] obsMean;
-    private final float[] obsStd;
+    private final PolicyFrame frame;
     private final float targetEntropy;
 
     private final NDManager manager;
@@ -61,10 +58,6 @@ public final class SacAgent implements Agent {
     private final Adam criticAdam;
     private final java.util.Random subsets;
     private final ParameterStore inference;
-    private final NDArray obsMeanArray;
-    private final NDArray obsStdArray;
-    private final NDArray actionMidArray;
-    private final NDArray actionHalfArray;
 
     private double logAlpha;
     private final ScalarAdam alphaOptimizer;
@@ -73,26 +66,14 @@ public final class SacAgent implements Agent {
     public SacAgent(SacSettings settings, int obsDim, int actDim, float[] actionLow, float[] actionHigh,
             float[] obsMean, float[] obsStd, Device device) {
         this.settings = settings;
-        this.obsDim = obsDim;
         this.actDim = actDim;
-        this.actionMid = new float[actDim];
-        this.actionHalf = new float[actDim];
-        for (int i = 0; i < actDim; i++) {
-            actionMid[i] = (actionHigh[i] + actionLow[i]) / 2;
-            actionHalf[i] = (actionHigh[i] - actionLow[i]) / 2;
-        }
-        this.obsMean = obsMean.clone();
-        this.obsStd = obsStd.clone();
         this.targetEntropy = -actDim / 2f;
         this.logAlpha = Math.log(settings.initialAlpha());
         this.alphaOptimizer = new ScalarAdam(settings.alphaLr());
 
         Engine.getInstance().setRandomSeed((int) settings.seed());
         this.manager = NDManager.newBaseManager(device);
-        this.obsMeanArray = manager.create(obsMean);
-        this.obsStdArray = manager.create(obsStd);
-        this.actionMidArray = manager.create(actionMid);
-        this.actionHalfArray = manager.create(actionHalf);
+        this.frame = new PolicyFrame(manager, obsMean, obsStd, actionLow, actionHigh);
 
         actorModel = Model.newInstance("actor", device);
         actorModel.setBlock(Networks.actor(settings.hidden(), actDim));
@@ -143,7 +124,7 @@ public final class SacAgent implements Agent {
         }
         try (NDManager step = manager.newSubManager()) {
             Batch batch = batches.get(batches.size() - 1);
-            NDArray obs = normalise(step.create(batch.observations(), new Shape(batch.size(), obsDim)));
+            NDArray obs = frame.observations(step, batch.observations(), batch.size());
             float alpha = (float) Math.exp(logAlpha);
             float actorLoss;
             float meanLogProb;
@@ -169,9 +150,9 @@ public final class SacAgent implements Agent {
     /** A critic step on {@code batch}; returns {loss, mean Q}. */
     private float[] criticStep(NDManager step, Batch batch) {
         int b = batch.size();
-        NDArray obs = normalise(step.create(batch.observations(), new Shape(b, obsDim)));
-        NDArray next = normalise(step.create(batch.nextObservations(), new Shape(b, obsDim)));
-        NDArray act = step.create(batch.actions(), new Shape(b, actDim)).sub(actionMidArray).div(actionHalfArray);
+        NDArray obs = frame.observations(step, batch.observations(), b);
+        NDArray next = frame.observations(step, batch.nextObservations(), b);
+        NDArray act = frame.actions(step, batch.actions(), b);
         NDArray reward = step.create(batch.rewards(), new Shape(b, 1));
         NDArray notDone = step.ones(new Shape(b, 1)).sub(step.create(batch.dones(), new Shape(b, 1)));
         float alpha = (float) Math.exp(logAlpha);
@@ -265,9 +246,7 @@ public final class SacAgent implements Agent {
     /** Deterministic actions (squashed means, in task units) for a batch of raw observations. */
     public float[] act(float[] observations, int count) {
         try (NDManager step = manager.newSubManager()) {
-            NDArray obs = normalise(step.create(observations, new Shape(count, obsDim)));
-            NDArray out = actorModel.getBlock().forward(inference, new NDList(obs), false).head();
-            return out.get(":, 0:" + actDim).tanh().mul(actionHalfArray).add(actionMidArray).toFloatArray();
+            return frame.meanActions(actorModel.getBlock(), step, observations, count);
         }
     }
 
@@ -283,12 +262,12 @@ public final class SacAgent implements Agent {
 
     @Override
     public float[] obsMean() {
-        return obsMean.clone();
+        return frame.obsMean();
     }
 
     @Override
     public float[] obsStd() {
-        return obsStd.clone();
+        return frame.obsStd();
     }
 
     public float alpha() {
@@ -306,10 +285,6 @@ public final class SacAgent implements Agent {
         NDArray squash = a.square().mul(-1).add(1 + 1e-6f).log();
         NDArray logProb = gaussian.sub(squash).sum(new int[] {1}, true);
         return new NDArray[] {a, logProb};
-    }
-
-    private NDArray normalise(NDArray obs) {
-        return obs.sub(obsMeanArray).div(obsStdArray);
     }
 
     private static void zeroGradients(Block block) {
