@@ -17,6 +17,7 @@ import io.takeover.learner.nn.Adam;
 import io.takeover.learner.nn.Checkpoints;
 import io.takeover.learner.nn.Networks;
 import io.takeover.learner.nn.PolicyFrame;
+import io.takeover.learner.nn.Scalars;
 import io.takeover.learner.sac.SacSettings;
 import io.takeover.learner.sac.UpdateStats;
 import io.takeover.replay.table.Batch;
@@ -71,8 +72,8 @@ public final class BcAgent implements Agent {
                 NDArray out = trainer.forward(new NDList(obs)).head();
                 NDArray mean = out.get(":, 0:" + actDim).tanh();
                 NDArray logStd = out.get(":, " + actDim + ":");
-                NDArray l = mean.sub(target).square().mul(mask).sum().div(operatorRows)
-                        .add(logStd.sub(EXPLORATION_LOG_STD).square().mean().mul(0.01f));
+                NDArray l = mean.sub(target).square().mul(mask).sum().div(Scalars.of(step, operatorRows))
+                        .add(logStd.sub(EXPLORATION_LOG_STD).square().mean().mul(Scalars.of(step, 0.01f)));
                 collector.backward(l);
                 loss = l.getFloat();
             }

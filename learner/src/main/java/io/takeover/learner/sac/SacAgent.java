@@ -24,6 +24,7 @@ import io.takeover.learner.nn.Adam;
 import io.takeover.learner.nn.Checkpoints;
 import io.takeover.learner.nn.Networks;
 import io.takeover.learner.nn.PolicyFrame;
+import io.takeover.learner.nn.Scalars;
 import io.takeover.replay.table.Batch;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,7 +133,7 @@ public final class SacAgent implements Agent {
                 NDArray[] policy = sample(actorTrainer.forward(new NDList(obs)).head());
                 NDArray q = stack(criticModel.getBlock().forward(inference,
                         new NDList(NDArrays.concat(new NDList(obs, policy[0]), 1)), true));
-                NDArray loss = policy[1].mul(alpha).sub(q.mean(new int[] {0})).mean();
+                NDArray loss = policy[1].mul(Scalars.of(step, alpha)).sub(q.mean(new int[] {0})).mean();
                 collector.backward(loss);
                 actorLoss = loss.getFloat();
                 meanLogProb = policy[1].mean().getFloat();
@@ -171,7 +172,8 @@ public final class SacAgent implements Agent {
         float meanQ;
         try (GradientCollector collector = criticTrainer.newGradientCollector()) {
             NDArray q = stack(criticTrainer.forward(new NDList(NDArrays.concat(new NDList(obs, act), 1))));
-            NDArray l = q.sub(target.expandDims(0)).square().mean().mul(settings.critics()); // the sum of their MSEs
+            // the sum of their mean squared errors
+            NDArray l = q.sub(target.expandDims(0)).square().mean().mul(Scalars.of(step, settings.critics()));
             collector.backward(l);
             loss = l.getFloat() / settings.critics();
             meanQ = q.mean().getFloat();
@@ -282,7 +284,7 @@ public final class SacAgent implements Agent {
         NDArray u = mean.add(logStd.exp().mul(noise));
         NDArray a = u.tanh();
         NDArray gaussian = noise.square().mul(-0.5f).sub(logStd).sub((float) HALF_LOG_2PI);
-        NDArray squash = a.square().mul(-1).add(1 + 1e-6f).log();
+        NDArray squash = a.square().neg().add(1 + 1e-6f).log();
         NDArray logProb = gaussian.sub(squash).sum(new int[] {1}, true);
         return new NDArray[] {a, logProb};
     }

@@ -3,6 +3,7 @@ package io.takeover.learner.bc;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import io.takeover.learner.nn.CollectingGarbage;
 import io.takeover.learner.sac.SacSettings;
 import io.takeover.replay.table.Batch;
 import java.util.List;
@@ -13,10 +14,11 @@ class BcAgentTest {
 
     /** The operator answers each state with a = −x₀ (clipped); the policy's own rows act at random. */
     @Test
-    void imitatesTheOperatorsCorrectionsAndIgnoresThePolicysOwnActions() {
+    void imitatesTheOperatorsCorrectionsAndIgnoresThePolicysOwnActions() throws Exception {
         SacSettings settings = SacSettings.DEFAULT.withHidden(64).withBatchSize(128);
         Random rng = new Random(9);
-        try (BcAgent agent = new BcAgent(settings, 2, 1, new float[] {-2}, new float[] {2}, new float[] {0, 0},
+        try (CollectingGarbage gc = new CollectingGarbage();
+                BcAgent agent = new BcAgent(settings, 2, 1, new float[] {-2}, new float[] {2}, new float[] {0, 0},
                 new float[] {1, 1}, Device.cpu())) {
             Batch batch = Batch.allocate(128, 2, 1);
             for (int step = 0; step < 600; step++) {

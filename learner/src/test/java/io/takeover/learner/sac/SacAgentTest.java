@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import io.takeover.learner.nn.CollectingGarbage;
 import io.takeover.replay.table.Batch;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -15,10 +16,11 @@ class SacAgentTest {
      * its simplest form. The policy must learn to stay at or above zero, in every context.
      */
     @Test
-    void learnsToAvoidTheActionsThatEarnMinusOne() {
+    void learnsToAvoidTheActionsThatEarnMinusOne() throws Exception {
         SacSettings settings = SacSettings.DEFAULT.withHidden(64).withBatchSize(128).withInitialAlpha(0.1f);
         Random rng = new Random(11);
-        try (SacAgent agent = new SacAgent(settings, 2, 1, new float[] {-2}, new float[] {2},
+        try (CollectingGarbage gc = new CollectingGarbage();
+                SacAgent agent = new SacAgent(settings, 2, 1, new float[] {-2}, new float[] {2},
                 new float[] {0, 0}, new float[] {1, 1}, Device.cpu())) {
             Batch batch = Batch.allocate(128, 2, 1);
             UpdateStats stats = null;
