@@ -7,7 +7,7 @@ import io.takeover.flink.ingest.InputSplit;
 import io.takeover.flink.ingest.InputWatermarks;
 import io.takeover.flink.ingest.InputValidator;
 import io.takeover.flink.ingest.SourcedIntervention;
-import io.takeover.flink.label.TakeoverLabeler;
+import io.takeover.flink.label.TakeoverLabelOperator;
 import io.takeover.flink.stats.CumulativeStats;
 import io.takeover.flink.stats.FleetStatsAggregate;
 import io.takeover.flink.stats.FleetStatsWindow;
@@ -61,8 +61,9 @@ public final class LabelPipeline {
 
         SingleOutputStreamOperator<Transition> transitions = steps.keyBy(Step::getRobotId)
                 .connect(interventions.keyBy(SourcedIntervention::robotId))
-                .process(new TakeoverLabeler(settings.label()), TypeInformation.of(Transition.class))
-                .name("rlif-label").uid("rlif-label");
+                .transform("rlif-label", TypeInformation.of(Transition.class),
+                        new TakeoverLabelOperator(settings.label()))
+                .uid("rlif-label");
 
         // Counted where the steps are read, then per robot (many keys), then per task × policy version.
         StatsTime time = StatsTime.of(settings.statsWindow(), settings.label().allowedLateness());

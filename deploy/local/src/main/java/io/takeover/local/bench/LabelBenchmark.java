@@ -77,15 +77,24 @@ public final class LabelBenchmark {
 
             LabelJob job = new LabelJob(settings(kafka, topics));
             long expected = produced[0] - produced[2]; // one transition per step but each episode's first
-            double label = timeToOutput(job, kafka, topics.transitions(), expected, Reference.NONE);
-            double keyed = timeToOutput(job, kafka, copyTopic(kafka, "keyed"), produced[0] + PARTITIONS,
+            Run label = timeToOutput(job, kafka, topics.transitions(), expected, Reference.NONE);
+            Run keyed = timeToOutput(job, kafka, copyTopic(kafka, "keyed"), produced[0] + PARTITIONS,
                     Reference.KEYED_STATE);
-            double copy = timeToOutput(job, kafka, copyTopic(kafka, "copy"), produced[0] + PARTITIONS,
+            Run copy = timeToOutput(job, kafka, copyTopic(kafka, "copy"), produced[0] + PARTITIONS,
                     Reference.STATELESS);
-            out.printf("label job:                          %,9.0f steps/s (%.1f s)%n", produced[0] / label, label);
-            out.printf("pass-through, a RocksDB value/robot: %,9.0f steps/s (%.1f s)%n", produced[0] / keyed, keyed);
-            out.printf("pass-through, stateless:            %,9.0f steps/s (%.1f s)%n", produced[0] / copy, copy);
-            out.printf("ratio label / pass-through: %.2f (stateless: %.2f)%n", keyed / label, copy / label);
+            double perLabel = (double) produced[0] / expected; // steps per transition
+            out.printf("%-37s %14s %16s%n", "steps/s", "running", "start to end");
+            out.printf("%-37s %,14.0f %,9.0f (%.1f s)%n", "label job:", label.steady() * perLabel,
+                    produced[0] / label.seconds(), label.seconds());
+            out.printf("%-37s %,14.0f %,9.0f (%.1f s)%n", "pass-through, a RocksDB value/robot:", keyed.steady(),
+                    produced[0] / keyed.seconds(), keyed.seconds());
+            out.printf("%-37s %,14.0f %,9.0f (%.1f s)%n", "pass-through, stateless:", copy.steady(),
+                    produced[0] / copy.seconds(), copy.seconds());
+            out.printf("ratio label / pass-through, running: %.2f (stateless: %.2f); start to end: %.2f (%.2f)%n",
+                    label.steady() * perLabel / keyed.steady(), label.steady() * perLabel / copy.steady(),
+                    keyed.seconds() / label.seconds(), copy.seconds() / label.seconds());
+            out.println("(running: from the first output committed to the last, without the job's start-up "
+                    + "and first checkpoint)");
 
             measureDelay(kafka);
         }
@@ -123,8 +132,14 @@ public final class LabelBenchmark {
         return copies.steps();
     }
 
+    /**
+     * How a job went: seconds from submission to its last output, and output records per second
+     * while running, from the first committed output to the last.
+     */
+    private record Run(double seconds, double steady) {}
+
     /** Runs the label job, or a reference job, until {@code expected} records are committed. */
-    private double timeToOutput(LabelJob job, EmbeddedKafka kafka, String topic, long expected, Reference reference)
+    private Run timeToOutput(LabelJob job, EmbeddedKafka kafka, String topic, long expected, Reference reference)
             throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.configuration());
         JobClient client;
@@ -145,6 +160,8 @@ public final class LabelBenchmark {
         // Done when all expected records are readable, or when none were added for 60 s (a checkpoint
         // under backpressure waits for the buffered records ahead of its barrier).
         long count = 0;
+        long firstCount = 0;
+        long firstOutput = 0;
         long lastGrowth = System.nanoTime();
         long lastReport = System.nanoTime();
         try (CommittedCount committed = new CommittedCount(kafka.bootstrapServers(), topic)) {
@@ -152,6 +169,10 @@ public final class LabelBenchmark {
                 Thread.sleep(100);
                 long now = committed.get();
                 if (now > count) {
+                    if (count == 0) {
+                        firstCount = now;
+                        firstOutput = System.nanoTime();
+                    }
                     count = now;
                     lastGrowth = System.nanoTime();
                 }
@@ -166,8 +187,9 @@ public final class LabelBenchmark {
                     expected);
         }
         double seconds = (lastGrowth - start) / 1e9;
+        double steady = lastGrowth > firstOutput ? (count - firstCount) / ((lastGrowth - firstOutput) / 1e9) : 0;
         client.cancel().get(60, TimeUnit.SECONDS);
-        return seconds;
+        return new Run(seconds, steady);
     }
     /** {steps, takeovers, episodes}; every robot's steps in time order, plus a flush record per partition. */
     private long[] produceBacklog(String bootstrap, Topics topics, long t0) throws Exception {

@@ -22,12 +22,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
-class TakeoverLabelerTest {
+class TakeoverLabelOperatorTest {
 
     private static final long T0 = 1_700_000_000_000L;
     private static final long DT = 50;
@@ -131,12 +131,44 @@ class TakeoverLabelerTest {
     }
 
     @Test
-    void stateAndTimersAreEmptyAfterAnEpisodeCompletes() throws Exception {
+    void nothingIsLeftAfterAnEpisodeCompletes() throws Exception {
         var harness = harness();
         feed(harness, episode(), takeoverAt3HandbackAt5());
         assertEquals(6, harness.extractOutputValues().size());
-        assertEquals(0, harness.numKeyedStateEntries(), "no state left for the robot");
-        assertEquals(0, harness.numEventTimeTimers(), "no timers left for the robot");
+        assertEquals(0, stateLeft(harness), "no state left for the robot");
+        assertEquals(0, harness.numEventTimeTimers(), "no timers");
+    }
+
+    @Test
+    void aRestoreFromACheckpointMidEpisodeLabelsAsIfThereHadBeenNone() throws Exception {
+        List<Step> steps = episode();
+        var before = harness();
+        for (Step s : steps.subList(0, 3)) {
+            before.processElement1(s, s.getEventTime().toEpochMilli());
+        }
+        before.snapshot(1, 0); // stores steps 0..2
+        for (Step s : steps.subList(3, 5)) {
+            before.processElement1(s, s.getEventTime().toEpochMilli());
+        }
+        before.processElement2(sourced(intervention(InterventionKind.TAKEOVER, 3)), at(3));
+        before.processBothWatermarks(new Watermark(at(2) + SETTINGS.allowedLateness().toMillis())); // 0..2 final
+        OperatorSubtaskState snapshot = before.snapshot(2, 0); // appends 3..4; 0..2 are stored but labelled
+        List<Transition> out = new ArrayList<>(before.extractOutputValues());
+        before.close();
+
+        var after = new KeyedTwoInputStreamOperatorTestHarness<>(new TakeoverLabelOperator(SETTINGS),
+                Step::getRobotId, SourcedIntervention::robotId, Types.STRING);
+        after.initializeState(snapshot);
+        after.open();
+        for (Step s : steps.subList(5, 7)) {
+            after.processElement1(s, s.getEventTime().toEpochMilli());
+        }
+        after.processElement2(sourced(intervention(InterventionKind.HANDBACK, 5)), at(5));
+        after.processBothWatermarks(new Watermark(at(6) + 10_000));
+        out.addAll(after.extractOutputValues());
+
+        assertEquals(run(steps, takeoverAt3HandbackAt5()), out);
+        assertEquals(0, stateLeft(after));
     }
 
     @Test
@@ -144,11 +176,10 @@ class TakeoverLabelerTest {
         var harness = harness();
         List<Step> unfinished = episode().subList(0, 4);
         feed(harness, unfinished, List.of());
-        assertTrue(harness.numKeyedStateEntries() > 0, "the episode is still open");
+        assertTrue(stateLeft(harness) > 0, "the episode is still open");
         harness.processBothWatermarks(new Watermark(at(3) + Duration.ofMinutes(10).toMillis()));
         assertEquals(3, harness.extractOutputValues().size());
-        assertEquals(0, harness.numKeyedStateEntries());
-        assertEquals(0, harness.numEventTimeTimers());
+        assertEquals(0, stateLeft(harness));
     }
 
     @Test
@@ -205,10 +236,9 @@ class TakeoverLabelerTest {
         var harness = harness();
         harness.processElement2(sourced(intervention(InterventionKind.TAKEOVER, 0)), at(0));
         harness.processBothWatermarks(new Watermark(at(0) + 1_000));
-        assertTrue(harness.numKeyedStateEntries() > 0);
+        assertTrue(stateLeft(harness) > 0);
         harness.processBothWatermarks(new Watermark(at(0) + Duration.ofMinutes(10).toMillis()));
-        assertEquals(0, harness.numKeyedStateEntries());
-        assertEquals(0, harness.numEventTimeTimers());
+        assertEquals(0, stateLeft(harness));
     }
 
     private static List<Transition> run(List<Step> steps, List<Intervention> interventions) throws Exception {
@@ -236,10 +266,20 @@ class TakeoverLabelerTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, Step, SourcedIntervention, Transition> harness(
             LabelSettings settings) throws Exception {
-        var harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new TakeoverLabeler(settings),
+        var harness = new KeyedTwoInputStreamOperatorTestHarness<>(new TakeoverLabelOperator(settings),
                 Step::getRobotId, SourcedIntervention::robotId, Types.STRING);
         harness.open();
         return harness;
+    }
+
+    private static long checkpoints;
+
+    /** Robots on the heap plus keyed-state entries once a checkpoint has written the heap out. */
+    private static int stateLeft(
+            KeyedTwoInputStreamOperatorTestHarness<String, Step, SourcedIntervention, Transition> harness)
+            throws Exception {
+        harness.snapshot(++checkpoints, 0);
+        return ((TakeoverLabelOperator) harness.getOperator()).robotsInMemory() + harness.numKeyedStateEntries();
     }
 
     static long at(int k) {
