@@ -17,7 +17,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 public final class StatsCombiner extends AbstractStreamOperator<StatsAccumulator>
         implements OneInputStreamOperator<StatsAccumulator, StatsAccumulator> {
 
-    private record Slot(String robotKey, long windowStart) {}
+    private record Slot(String task, long policyVersion, String robotId, long windowStart) {}
 
     private final StatsTime time;
     private transient Map<Slot, StatsAccumulator> partials;
@@ -36,10 +36,9 @@ public final class StatsCombiner extends AbstractStreamOperator<StatsAccumulator
     public void processElement(StreamRecord<StatsAccumulator> element) {
         StatsAccumulator counts = element.getValue();
         long start = time.windowStart(element.getTimestamp());
-        StatsAccumulator sum = partials.get(new Slot(counts.robotKey(), start));
-        if (sum == null) {
-            partials.put(new Slot(counts.robotKey(), start), counts);
-        } else {
+        Slot slot = new Slot(counts.getTask(), counts.getPolicyVersion(), counts.getRobotId(), start);
+        StatsAccumulator sum = partials.putIfAbsent(slot, counts);
+        if (sum != null) {
             sum.merge(counts);
         }
     }
