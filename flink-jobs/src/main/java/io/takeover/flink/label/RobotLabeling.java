@@ -222,22 +222,19 @@ final class RobotLabeling {
         list.add(i, item);
     }
 
-    /**
-     * Which steps a snapshot should store: null when the stored list is to be appended
-     * {@link #unsaved} only, else the list to replace it with (the waiting steps), when nothing
-     * was stored for this robot yet or labelled steps make up most of what was.
-     */
-    List<Step> stepsToReplaceStored() {
-        boolean replace = stored < 0 || stored + unsaved.size() > 2 * pending.size() + 64;
-        stored = replace ? pending.size() : stored + unsaved.size();
-        return replace ? pending : null;
-    }
+    /** What a snapshot writes of the steps: all waiting ones in place of the stored, or the new ones appended. */
+    record StepsToStore(boolean replace, List<Step> steps) {}
 
-    /** Steps taken since the last snapshot, then forgotten as unsaved. */
-    List<Step> drainUnsaved() {
-        List<Step> fresh = new ArrayList<>(unsaved);
+    /**
+     * Replaces when nothing was stored for this robot yet or labelled steps would make up most of
+     * the stored list; appends the steps taken since the last snapshot otherwise.
+     */
+    StepsToStore stepsToStore() {
+        boolean replace = stored < 0 || stored + unsaved.size() > 2 * pending.size() + 64;
+        List<Step> steps = replace ? pending : new ArrayList<>(unsaved);
+        stored = replace ? pending.size() : stored + unsaved.size();
         unsaved.clear();
-        return fresh;
+        return new StepsToStore(replace, steps);
     }
 
     LabelProgress progress() { return progress; }

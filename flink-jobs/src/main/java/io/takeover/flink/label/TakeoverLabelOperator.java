@@ -185,12 +185,11 @@ public final class TakeoverLabelOperator extends AbstractStreamOperator<Transiti
                 continue;
             }
             progressState.update(robot.progress().copy());
-            List<Step> replacement = robot.stepsToReplaceStored();
-            List<Step> fresh = robot.drainUnsaved();
-            if (replacement != null) {
-                pendingState.update(replacement);
-            } else if (!fresh.isEmpty()) {
-                pendingState.addAll(fresh); // appended: a step is written once, not once per checkpoint it waits
+            RobotLabeling.StepsToStore steps = robot.stepsToStore();
+            if (steps.replace()) {
+                pendingState.update(steps.steps());
+            } else if (!steps.steps().isEmpty()) {
+                pendingState.addAll(steps.steps()); // appended: a step is written once, not once per checkpoint it waits
             }
             interventionState.update(robot.pendingInterventions());
             heldState.update(robot.heldBack());
