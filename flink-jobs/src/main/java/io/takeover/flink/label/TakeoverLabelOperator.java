@@ -77,7 +77,8 @@ public final class TakeoverLabelOperator extends AbstractStreamOperator<Transiti
         watermark = Long.MIN_VALUE;
         earliestDue = Long.MIN_VALUE;
         counters = new LabelCounters(getMetricGroup());
-        progressState = getKeyedStateStore().getState(withTtl(new ValueStateDescriptor<>(PROGRESS, LabelProgress.class)));
+        progressState = getKeyedStateStore().getState(
+                withTtl(new ValueStateDescriptor<>(PROGRESS, LabelProgress.class)));
         pendingState = getKeyedStateStore().getListState(withTtl(new ListStateDescriptor<>("pending-steps",
                 TypeInformation.of(Step.class))));
         interventionState = getKeyedStateStore().getListState(withTtl(new ListStateDescriptor<>(
@@ -88,7 +89,8 @@ public final class TakeoverLabelOperator extends AbstractStreamOperator<Transiti
                 ResolvedStep.class)));
         if (context.isRestored()) {
             List<String> keys;
-            try (Stream<String> stored = this.<String>getKeyedStateBackend().getKeys(PROGRESS, VoidNamespace.INSTANCE)) {
+            try (Stream<String> stored =
+                    this.<String>getKeyedStateBackend().getKeys(PROGRESS, VoidNamespace.INSTANCE)) {
                 keys = stored.toList();
             }
             for (String robot : keys) {
@@ -152,7 +154,7 @@ public final class TakeoverLabelOperator extends AbstractStreamOperator<Transiti
         watermark = mark.getTimestamp();
         if (watermark >= earliestDue) {
             StreamRecord<Transition> reuse = new StreamRecord<>(null);
-            RobotLabeling.Emitter emit = (transition, timestamp) -> output.collect(reuse.replace(transition, timestamp));
+            RobotLabeling.Emitter emit = (transition, t) -> output.collect(reuse.replace(transition, t));
             earliestDue = Long.MAX_VALUE;
             for (Iterator<Map.Entry<String, RobotLabeling>> it = robots.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<String, RobotLabeling> robot = it.next();
@@ -189,7 +191,7 @@ public final class TakeoverLabelOperator extends AbstractStreamOperator<Transiti
             if (steps.replace()) {
                 pendingState.update(steps.steps());
             } else if (!steps.steps().isEmpty()) {
-                pendingState.addAll(steps.steps()); // appended: a step is written once, not once per checkpoint it waits
+                pendingState.addAll(steps.steps()); // a step is written once, not once per checkpoint it waits
             }
             interventionState.update(robot.pendingInterventions());
             heldState.update(robot.heldBack());
