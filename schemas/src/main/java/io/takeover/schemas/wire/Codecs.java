@@ -17,17 +17,17 @@ public final class Codecs {
         ContractTrust.ensure();
     }
 
-    public static final WireCodec<Step> STEP = new WireCodec<>("Step", Step.getEncoder(), Step.getDecoder());
+    public static final WireCodec<Step> STEP = new WireCodec<>("Step", Step.class, Step.getDecoder());
     public static final WireCodec<Intervention> INTERVENTION =
-            new WireCodec<>("Intervention", Intervention.getEncoder(), Intervention.getDecoder());
+            new WireCodec<>("Intervention", Intervention.class, Intervention.getDecoder());
     public static final WireCodec<Transition> TRANSITION =
-            new WireCodec<>("Transition", Transition.getEncoder(), Transition.getDecoder());
+            new WireCodec<>("Transition", Transition.class, Transition.getDecoder());
     public static final WireCodec<PolicySnapshot> POLICY_SNAPSHOT =
-            new WireCodec<>("PolicySnapshot", PolicySnapshot.getEncoder(), PolicySnapshot.getDecoder());
+            new WireCodec<>("PolicySnapshot", PolicySnapshot.class, PolicySnapshot.getDecoder());
     public static final WireCodec<FleetStats> FLEET_STATS =
-            new WireCodec<>("FleetStats", FleetStats.getEncoder(), FleetStats.getDecoder());
+            new WireCodec<>("FleetStats", FleetStats.class, FleetStats.getDecoder());
     public static final WireCodec<DeadLetter> DEAD_LETTER =
-            new WireCodec<>("DeadLetter", DeadLetter.getEncoder(), DeadLetter.getDecoder());
+            new WireCodec<>("DeadLetter", DeadLetter.class, DeadLetter.getDecoder());
 
     private static final Map<String, WireCodec<?>> BY_TYPE_NAME = Stream.of(STEP, INTERVENTION, TRANSITION,
             POLICY_SNAPSHOT, FLEET_STATS, DEAD_LETTER).collect(Collectors.toMap(WireCodec::typeName, c -> c));

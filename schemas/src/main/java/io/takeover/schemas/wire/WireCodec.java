@@ -1,13 +1,19 @@
 package io.takeover.schemas.wire;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
+import java.nio.ByteOrder;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * Avro single-object encoding of one record type: {@code C3 01}, the 8-byte little-endian
@@ -18,21 +24,44 @@ public final class WireCodec<T> implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final String typeName;
-    private final transient BinaryMessageEncoder<T> encoder;
+    private final transient byte[] header;
+    private final transient ThreadLocal<Writer<T>> writers;
     private final transient BinaryMessageDecoder<T> decoder;
 
-    WireCodec(String typeName, BinaryMessageEncoder<T> encoder, BinaryMessageDecoder<T> decoder) {
+    WireCodec(String typeName, Class<T> type, BinaryMessageDecoder<T> decoder) {
         this.typeName = typeName;
-        this.encoder = encoder;
+        SpecificData model = SpecificData.getForClass(type); // with the class's logical-type conversions
+        Schema schema = model.getSchema(type);
+        this.header = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN).put((byte) 0xC3).put((byte) 0x01)
+                .putLong(SchemaNormalization.parsingFingerprint64(schema)).array();
+        this.writers = ThreadLocal.withInitial(() -> new Writer<>(new SpecificDatumWriter<>(schema, model)));
         this.decoder = decoder;
     }
 
+    /**
+     * Per thread: a buffered encoder, which writes the datum to the stream once, where Avro's own
+     * message encoder writes it number by number.
+     */
+    private static final class Writer<T> {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        final SpecificDatumWriter<T> datum;
+        BinaryEncoder encoder;
+
+        Writer(SpecificDatumWriter<T> datum) {
+            this.datum = datum;
+        }
+    }
+
     public byte[] encode(T value) {
+        Writer<T> w = writers.get();
         try {
-            ByteBuffer buffer = encoder.encode(value);
-            return Arrays.copyOfRange(buffer.array(), buffer.arrayOffset() + buffer.position(),
-                    buffer.arrayOffset() + buffer.limit());
-        } catch (IOException e) {
+            w.out.reset();
+            w.out.write(header);
+            w.encoder = EncoderFactory.get().binaryEncoder(w.out, w.encoder);
+            w.datum.write(value, w.encoder);
+            w.encoder.flush();
+            return w.out.toByteArray();
+        } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot encode " + typeName + ": " + e.getMessage(), e);
         }
     }
