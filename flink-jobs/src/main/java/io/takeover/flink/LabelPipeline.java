@@ -67,7 +67,7 @@ public final class LabelPipeline {
 
         // Counted where the steps are read, then per robot (many keys), then per task × policy version.
         StatsTime time = StatsTime.of(settings.statsWindow(), settings.label().allowedLateness());
-        DataStream<FleetStats> fleetStats = steps.map(StatsAccumulator::of).name("step-stats").uid("step-stats")
+        DataStream<FleetStats> fleetStats = steps
                 .transform("combine-stats", TypeInformation.of(StatsAccumulator.class), new StatsCombiner(time))
                 .uid("combine-stats")
                 .union(transitions.filter(Transition::getTakeover).map(StatsAccumulator::ofTakeover)

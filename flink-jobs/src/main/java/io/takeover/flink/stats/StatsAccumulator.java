@@ -24,11 +24,16 @@ public class StatsAccumulator {
     /** A control step counts as a step; a final step counts as an episode (and maybe a success). */
     public static StatsAccumulator of(Step step) {
         StatsAccumulator a = robot(step.getTask(), step.getPolicyVersion(), step.getRobotId());
-        boolean last = step.getTerminated() || step.getTruncated();
-        a.steps = step.getAction().isEmpty() ? 0 : 1;
-        a.episodes = last ? 1 : 0;
-        a.successes = last && Boolean.TRUE.equals(step.getSuccess()) ? 1 : 0;
+        a.count(step);
         return a;
+    }
+
+    /** Adds one more step of this robot, task and policy version. */
+    public void count(Step step) {
+        boolean last = step.getTerminated() || step.getTruncated();
+        steps += step.getAction().isEmpty() ? 0 : 1;
+        episodes += last ? 1 : 0;
+        successes += last && Boolean.TRUE.equals(step.getSuccess()) ? 1 : 0;
     }
 
     /** A takeover is charged to the policy version that was acting when the operator took over. */
