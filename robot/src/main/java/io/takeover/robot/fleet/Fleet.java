@@ -1,7 +1,7 @@
 package io.takeover.robot.fleet;
 
 import io.takeover.robot.operator.OperatorSettings;
-import io.takeover.robot.operator.PendulumSkill;
+import io.takeover.robot.operator.OperatorSkill;
 import io.takeover.robot.operator.ScriptedOperator;
 import io.takeover.robot.sdk.PolicySource;
 import io.takeover.robot.sdk.RobotOutbox;
@@ -37,7 +37,7 @@ public final class Fleet implements AutoCloseable {
         Random seeds = new Random(settings.seed());
         for (int i = 0; i < settings.robots(); i++) {
             String id = settings.robotIdPrefix() + i;
-            ScriptedOperator operator = new ScriptedOperator("operator-" + i, new PendulumSkill(),
+            ScriptedOperator operator = new ScriptedOperator("operator-" + i, OperatorSkill.forTask(settings.task()),
                     OperatorSettings.DEFAULT, new Random(seeds.nextLong()));
             robots.add(new SimulatedRobot(id, Tasks.newEnvironment(settings.task()), operator, policies, outbox,
                     seeds.nextLong()));

@@ -1,6 +1,7 @@
 package io.takeover.robot.operator;
 
-import java.util.Random;
+import io.takeover.robot.task.Pendulum;
+import io.takeover.robot.task.Reacher;
 
 /** What a scripted operator knows about one task: how to judge risk and how to control it. */
 public interface OperatorSkill {
@@ -13,4 +14,13 @@ public interface OperatorSkill {
 
     /** The operator's action (imperfect: noise comes from the operator, not the skill). */
     float[] act(float[] obs);
+
+    /** The skill for a task, by the task's name. */
+    static OperatorSkill forTask(String task) {
+        return switch (task) {
+            case Pendulum.NAME -> new PendulumSkill();
+            case Reacher.NAME -> new ReacherSkill();
+            default -> throw new IllegalArgumentException("no scripted operator for task '" + task + "'");
+        };
+    }
 }

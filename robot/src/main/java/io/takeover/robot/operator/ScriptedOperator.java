@@ -4,7 +4,8 @@ import java.util.Random;
 
 /**
  * A deliberately imperfect operator watching one robot: takes over when its skill judges the
- * robot heading for failure (after a reaction delay, not always), controls with noisy actions,
+ * robot heading for failure (after a reaction delay, not always), or at random steps, as its
+ * {@link OperatorSettings#strategy} says; controls with noisy actions,
  * and hands back when safe or when tired. The robot's loop only asks {@link #observe} and
  * {@link #act}; it knows nothing of how the decision is made.
  */
@@ -45,8 +46,14 @@ public final class ScriptedOperator {
             cooldown--;
             return Decision.NONE;
         }
-        riskSteps = skill.headingForFailure(obs, step) ? riskSteps + 1 : 0;
-        if (riskSteps > settings.reactionSteps() && rng.nextDouble() < settings.takeoverProbability()) {
+        boolean decides;
+        if (settings.strategy() == OperatorSettings.Strategy.RANDOM) {
+            decides = rng.nextDouble() < settings.takeoverProbability();
+        } else {
+            riskSteps = skill.headingForFailure(obs, step) ? riskSteps + 1 : 0;
+            decides = riskSteps > settings.reactionSteps() && rng.nextDouble() < settings.takeoverProbability();
+        }
+        if (decides) {
             inControl = true;
             controlSteps = 0;
             safeSteps = 0;

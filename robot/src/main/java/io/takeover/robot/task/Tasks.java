@@ -6,7 +6,8 @@ import java.util.function.Supplier;
 /** The tasks robots can run, by name. */
 public final class Tasks {
 
-    private static final Map<String, Supplier<Environment>> ENVIRONMENTS = Map.of(Pendulum.NAME, Pendulum::new);
+    private static final Map<String, Supplier<Environment>> ENVIRONMENTS = Map.of(Pendulum.NAME, Pendulum::new,
+            Reacher.NAME, Reacher::new);
 
     public static Environment newEnvironment(String task) {
         Supplier<Environment> factory = ENVIRONMENTS.get(task);

@@ -57,4 +57,19 @@ class ScriptedOperatorTest {
             obs = p.step(goodPolicy.act(obs));
         }
     }
+
+    @Test
+    void theRandomStrategyTakesOverEvenARobotThatDoesWell() {
+        Pendulum p = new Pendulum();
+        float[] obs = p.resetTo(0.05, 0);
+        ScriptedOperator operator = new ScriptedOperator("op", new PendulumSkill(),
+                OperatorSettings.DEFAULT.withRandomTakeovers(0.02), new Random(1));
+        PendulumSkill goodPolicy = new PendulumSkill();
+        int takeovers = 0;
+        for (int step = 0; step < 2000; step++) {
+            takeovers += operator.observe(obs, step) == Decision.TAKEOVER ? 1 : 0;
+            obs = p.step(operator.inControl() ? operator.act(obs) : goodPolicy.act(obs));
+        }
+        assertTrue(takeovers >= 5, "took over " + takeovers + " times in 2,000 steps at 2% per free step");
+    }
 }

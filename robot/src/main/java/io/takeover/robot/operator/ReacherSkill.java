@@ -1,0 +1,47 @@
+package io.takeover.robot.operator;
+
+import io.takeover.robot.task.Reacher;
+
+/**
+ * Inverse kinematics to the target (the elbow kept on the side it is on) and a PD controller
+ * on the joints. Risk: still far from the target once the episode is under way, or a joint
+ * spinning fast.
+ */
+public final class ReacherSkill implements OperatorSkill {
+
+    private static final int GRACE_STEPS = 30;
+    private static final double FAR_M = 0.04;
+    private static final double KP = 3.0;
+    private static final double KD = 0.4;
+
+    @Override
+    public boolean headingForFailure(float[] obs, long step) {
+        boolean far = Math.hypot(obs[8], obs[9]) > FAR_M;
+        boolean spinning = Math.abs(obs[6]) > 8 || Math.abs(obs[7]) > 8;
+        return spinning || (far && step >= GRACE_STEPS);
+    }
+
+    @Override
+    public boolean safe(float[] obs) {
+        return Math.hypot(obs[8], obs[9]) < Reacher.REACHED_M && Math.abs(obs[6]) < Reacher.STILL_RAD_S
+                && Math.abs(obs[7]) < Reacher.STILL_RAD_S;
+    }
+
+    @Override
+    public float[] act(float[] obs) {
+        double q1 = Math.atan2(obs[1], obs[0]);
+        double q2 = Math.atan2(obs[3], obs[2]);
+        double x = obs[4];
+        double y = obs[5];
+        double l = Reacher.LINK;
+        double cos2 = Math.max(-1, Math.min(1, (x * x + y * y - 2 * l * l) / (2 * l * l)));
+        double want2 = Math.copySign(Math.acos(cos2), q2 == 0 ? 1 : q2);
+        double want1 = Math.atan2(y, x) - Math.atan2(l * Math.sin(want2), l + l * Math.cos(want2));
+        return new float[] {pd(want1 - q1, obs[6]), pd(want2 - q2, obs[7])};
+    }
+
+    private static float pd(double error, double speed) {
+        double wrapped = Math.atan2(Math.sin(error), Math.cos(error));
+        return (float) Math.max(-1, Math.min(1, KP * wrapped - KD * speed));
+    }
+}
