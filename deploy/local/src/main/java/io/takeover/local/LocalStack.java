@@ -99,7 +99,8 @@ public final class LocalStack implements AutoCloseable {
 
             if (settings.robots() > 0) {
                 subscriber = track(new PolicySubscriber(kafka.bootstrapServers(), topics, task));
-                KafkaOutbox outbox = track(new KafkaOutbox(kafka.bootstrapServers(), topics));
+                KafkaOutbox outbox = track(new KafkaOutbox(kafka.bootstrapServers(), topics,
+                        KafkaOutbox.Settings.in(settings.dataDir().resolve("outbox"))));
                 fleet = track(new Fleet(new FleetSettings(settings.robots(), task.name(), settings.hz(), settings.seed(),
                         "robot-"), subscriber, outbox));
                 fleet.start();

@@ -1,11 +1,17 @@
 package io.takeover.robot.sdk;
 
+import io.takeover.robot.sdk.OutboxSpool.Entry;
 import io.takeover.schemas.Intervention;
 import io.takeover.schemas.Step;
 import io.takeover.schemas.Topics;
 import io.takeover.schemas.wire.Codecs;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -17,18 +23,40 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes steps and interventions to Kafka, keyed by robot id, with the event time as the
- * record timestamp. Idempotent producer: retries never duplicate or reorder a robot's records.
+ * record timestamp, without ever blocking the control loop: records wait in a bounded queue for
+ * a sender thread; when Kafka is slow or down and the queue is full, they go to a spool file on
+ * local disk, and are sent from there, in order, once Kafka takes them again. Idempotent
+ * producer: retries never duplicate or reorder a robot's records. A spool left by a run that
+ * stopped before Kafka came back is sent first by the next.
  */
 public final class KafkaOutbox implements RobotOutbox {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaOutbox.class);
 
+    /**
+     * @param spool          the spool file (its directory is created)
+     * @param memoryRecords  records kept in memory before spooling
+     * @param producerBytes  the Kafka producer's own buffer
+     */
+    public record Settings(Path spool, int memoryRecords, long producerBytes) {
+        public static Settings in(Path dir) {
+            return new Settings(dir.resolve("outbox.spool"), 10_000, 8L << 20);
+        }
+    }
+
     private final KafkaProducer<String, byte[]> producer;
     private final Topics topics;
+    private final Settings settings;
+    private final BlockingQueue<Entry> queue;
+    private final Object spoolLock = new Object();
+    private OutboxSpool spool; // non-null while records go to disk; guarded by spoolLock
+    private final AtomicLong spooled = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
+    private final Thread sender;
+    private volatile boolean closing;
 
-    public KafkaOutbox(String bootstrapServers, Topics topics) {
+    public KafkaOutbox(String bootstrapServers, Topics topics, Settings settings) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -36,27 +64,97 @@ public final class KafkaOutbox implements RobotOutbox {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.MAX_VALUE); // only the sender thread waits
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, settings.producerBytes());
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         this.topics = topics;
+        this.settings = settings;
+        this.queue = new ArrayBlockingQueue<>(settings.memoryRecords());
+        if (Files.exists(settings.spool())) {
+            spool = new OutboxSpool(settings.spool());
+            LOG.info("sending what an earlier run spooled to {} first", settings.spool());
+        }
+        this.sender = new Thread(this::send, "outbox-sender");
+        sender.setDaemon(true);
+        sender.start();
     }
 
     @Override
     public void step(Step step) {
-        send(topics.steps(), step.getRobotId(), step.getEventTime().toEpochMilli(), Codecs.STEP.encode(step));
+        offer(new Entry(topics.steps(), step.getRobotId(), step.getEventTime().toEpochMilli(),
+                Codecs.STEP.encode(step)));
     }
 
     @Override
     public void intervention(Intervention intervention) {
-        send(topics.interventions(), intervention.getRobotId(), intervention.getEventTime().toEpochMilli(),
-                Codecs.INTERVENTION.encode(intervention));
+        offer(new Entry(topics.interventions(), intervention.getRobotId(),
+                intervention.getEventTime().toEpochMilli(), Codecs.INTERVENTION.encode(intervention)));
     }
 
-    private void send(String topic, String key, long timestamp, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, null, timestamp, key, value), (metadata, error) -> {
+    /** Never waits for Kafka: to memory while there is room and nothing is spooled, else to disk. */
+    private void offer(Entry entry) {
+        synchronized (spoolLock) {
+            if (spool == null && queue.offer(entry)) {
+                return;
+            }
+            if (spool == null) {
+                spool = new OutboxSpool(settings.spool());
+                LOG.warn("Kafka is not keeping up: spooling records to {}", settings.spool());
+            }
+            spool.append(entry);
+            spooled.incrementAndGet();
+        }
+    }
+
+    /**
+     * Sends the queue, then the spool (whose records all came after the queue's), until a spool
+     * read to its end is deleted and records go to memory again.
+     */
+    private void send() {
+        try {
+            while (!closing || !queue.isEmpty() || hasSpool()) {
+                Entry entry = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (entry != null) {
+                    send(entry);
+                    continue;
+                }
+                OutboxSpool s;
+                long end;
+                synchronized (spoolLock) {
+                    s = spool;
+                    if (s == null) {
+                        continue;
+                    }
+                    end = s.flush();
+                }
+                while (s.hasUnread(end)) {
+                    send(s.next());
+                }
+                synchronized (spoolLock) {
+                    if (!s.hasUnread(s.flush())) {
+                        s.delete();
+                        spool = null;
+                        LOG.info("spool sent; records go to memory again");
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean hasSpool() {
+        synchronized (spoolLock) {
+            return spool != null;
+        }
+    }
+
+    private void send(Entry e) {
+        producer.send(new ProducerRecord<>(e.topic(), null, e.timestamp(), e.key(), e.value()), (metadata, error) -> {
             if (error == null) {
                 sent.incrementAndGet();
             } else if (failed.getAndIncrement() == 0) {
-                LOG.error("cannot publish to {}: {}", topic, error.toString());
+                LOG.error("cannot publish to {}: {}", e.topic(), error.toString());
             }
         });
     }
@@ -71,8 +169,38 @@ public final class KafkaOutbox implements RobotOutbox {
         return failed.get();
     }
 
+    /** Records that went to the spool file because memory was full. */
+    public long spooled() {
+        return spooled.get();
+    }
+
+    /**
+     * Sends what is waiting, for up to {@code timeout}. If Kafka has not taken everything by then,
+     * the spool file stays for the next run to send first; what was still in memory is lost, and
+     * logged.
+     */
+    public void close(Duration timeout) {
+        closing = true;
+        try {
+            sender.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (sender.isAlive()) {
+            sender.interrupt();
+            LOG.error("Kafka did not take everything within {}: {} records in memory are lost{}", timeout,
+                    queue.size(), hasSpool() ? "; the spool " + settings.spool() + " is kept for the next run" : "");
+            synchronized (spoolLock) {
+                if (spool != null) {
+                    spool.close();
+                }
+            }
+        }
+        producer.close(timeout);
+    }
+
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(10));
+        close(Duration.ofSeconds(10));
     }
 }
