@@ -9,7 +9,9 @@ import io.takeover.schemas.kafka.TopicFollower;
 import io.takeover.schemas.wire.Codecs;
 import io.takeover.schemas.wire.WireFormatException;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -21,19 +23,29 @@ import org.slf4j.LoggerFactory;
  * Follows {@code takeover.policies} for one task from the beginning of the compacted topic,
  * verifies every snapshot, and swaps in each newer version atomically: robots read
  * {@link #current()} between two control steps. A bad snapshot is refused with its reason
- * and the last good version stays.
+ * and the last good version stays. A version can be pinned: the robots then stay on it while
+ * newer ones are verified and kept.
  */
 public final class PolicySubscriber implements PolicySource, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicySubscriber.class);
 
+    private static final int KEPT_VERSIONS = 16;
+
     private final TaskSpec task;
     private final AtomicReference<MlpPolicy> current = new AtomicReference<>();
     private final AtomicLong rejected = new AtomicLong();
-    private final TopicFollower follower;
+    private final NavigableMap<Long, MlpPolicy> recent = new TreeMap<>(); // verified, newest last; guarded by this
+    private long pinned; // 0: follow the newest; guarded by this
+    private TopicFollower follower;
+
+    /** Installs what {@link #offer} is given; follows nothing by itself. */
+    PolicySubscriber(TaskSpec task) {
+        this.task = task;
+    }
 
     public PolicySubscriber(String bootstrapServers, Topics topics, TaskSpec task) {
-        this.task = task;
+        this(task);
         Properties settings = new Properties();
         settings.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         settings.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 32 << 20);
@@ -60,8 +72,8 @@ public final class PolicySubscriber implements PolicySource, AutoCloseable {
         return rejected.get();
     }
 
-    /** Verifies and installs one snapshot if it is newer than the current one. */
-    void offer(byte[] bytes) {
+    /** Verifies one snapshot and, if it is the newest yet and no version is pinned, installs it. */
+    synchronized void offer(byte[] bytes) {
         PolicySnapshot snapshot;
         try {
             snapshot = Codecs.POLICY_SNAPSHOT.decode(bytes);
@@ -69,15 +81,47 @@ public final class PolicySubscriber implements PolicySource, AutoCloseable {
             reject("undecodable snapshot: " + e.getMessage());
             return;
         }
-        if (snapshot.getVersion() <= currentVersion()) {
+        if (!recent.isEmpty() && snapshot.getVersion() <= recent.lastKey()) {
             return; // older or the same: compaction and restarts replay history
         }
         try {
             MlpPolicy policy = MlpPolicy.load(snapshot, task);
-            current.set(policy);
-            LOG.info("policy {} v{} installed", task.name(), policy.version());
+            recent.put(policy.version(), policy);
+            if (recent.size() > KEPT_VERSIONS) {
+                recent.pollFirstEntry();
+            }
+            if (pinned == 0) {
+                current.set(policy);
+                LOG.info("policy {} v{} installed", task.name(), policy.version());
+            } else {
+                LOG.info("policy {} v{} verified; staying on pinned v{}", task.name(), policy.version(), pinned);
+            }
         } catch (InvalidPolicyException e) {
             reject(e.getMessage());
+        }
+    }
+
+    /**
+     * Runs {@code version} from the next control step on, and no newer one until {@link #unpin}.
+     *
+     * @throws IllegalArgumentException if that version was not among the last ones received
+     */
+    public synchronized void pin(long version) {
+        MlpPolicy policy = recent.get(version);
+        if (policy == null) {
+            throw new IllegalArgumentException("cannot pin " + task.name() + " v" + version + ": not among the "
+                    + "versions received since start " + recent.keySet() + " (older ones are compacted away)");
+        }
+        pinned = version;
+        current.set(policy);
+        LOG.info("policy {} pinned to v{}", task.name(), version);
+    }
+
+    /** Follows the newest version again, from the next control step on. */
+    public synchronized void unpin() {
+        pinned = 0;
+        if (!recent.isEmpty()) {
+            current.set(recent.lastEntry().getValue());
         }
     }
 
@@ -88,6 +132,8 @@ public final class PolicySubscriber implements PolicySource, AutoCloseable {
 
     @Override
     public void close() {
-        follower.close();
+        if (follower != null) {
+            follower.close();
+        }
     }
 }

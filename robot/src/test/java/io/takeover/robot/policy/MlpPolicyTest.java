@@ -16,10 +16,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class MlpPolicyTest {
+public class MlpPolicyTest {
 
     /** One hidden layer of 2 units, computed by hand below. */
-    static PolicySnapshot snapshot() {
+    public static PolicySnapshot snapshot() {
         List<WeightTensor> weights = List.of(
                 PolicyTensors.tensor("layer0.weight", new int[] {2, 3}, new float[] {1, 0, 0, 0, 1, -1}),
                 PolicyTensors.tensor("layer0.bias", new int[] {2}, new float[] {0, 0.5f}),
