@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code takeover local}: the whole loop on this machine, nothing else installed. */
@@ -50,6 +51,12 @@ final class LocalCommand implements Runnable {
             description = "Port serving Prometheus metrics at /metrics (default ${DEFAULT-VALUE}; 0: any free port).")
     int metricsPort;
 
+    @Option(names = "--task", defaultValue = "pendulum", description = "pendulum or reacher (default ${DEFAULT-VALUE}).")
+    String task;
+
+    @Mixin
+    OperatorOptions operators;
+
     @Option(names = "--progress-every", defaultValue = "5s", converter = DurationConverter.class,
             description = "How often to print a progress line (default ${DEFAULT-VALUE}).")
     Duration progressEvery;
@@ -59,9 +66,9 @@ final class LocalCommand implements Runnable {
         long started = System.nanoTime();
         System.out.println("Starting Takeover locally in " + dataDir.toAbsolutePath() + " …");
         LocalSettings defaults = LocalSettings.defaults(dataDir);
-        LocalSettings settings = new LocalSettings(dataDir, robots, kafkaPort, defaults.task(), hz,
+        LocalSettings settings = new LocalSettings(dataDir, robots, kafkaPort, task, hz,
                 defaults.minReplaySize(), publishEvery, defaults.batchSize(), defaults.seed(), critics, algorithm, metricsPort,
-                defaults.jobMetricsPorts());
+                defaults.jobMetricsPorts(), operators.settings(task, defaults.seed()));
         CountDownLatch stop = new CountDownLatch(1);
         try (LocalStack stack = LocalStack.start(settings)) {
             Thread hook = new Thread(() -> {
@@ -72,7 +79,8 @@ final class LocalCommand implements Runnable {
             Runtime.getRuntime().addShutdownHook(hook);
             System.out.printf("Ready in %.1f s. Kafka bootstrap: %s (topics takeover.*). %s%n",
                     (System.nanoTime() - started) / 1e9, stack.bootstrapServers(),
-                    robots > 0 ? robots + " simulated robots running pendulum at " + hz + " Hz."
+                    robots > 0 ? robots + " simulated robots running " + task + " at " + hz + " Hz; operators "
+                            + OperatorOptions.describe(settings.operator()) + "."
                             : "No simulated robots: produce Step and Intervention records to takeover.steps "
                                     + "and takeover.interventions.");
             System.out.printf("Metrics: http://localhost:%d/metrics (replay, learner, fleet, robots, checkpoints); "

@@ -1,5 +1,6 @@
 package io.takeover.local;
 
+import io.takeover.robot.operator.OperatorSettings;
 import java.nio.file.Path;
 
 /**
@@ -20,11 +21,14 @@ import java.nio.file.Path;
  * @param metricsPort   where Prometheus metrics are served (0: any free port)
  * @param jobMetricsPorts where Flink's Prometheus reporter serves the label job's metrics: the
  *                      first free port of the range
+ * @param operator      how the simulated robots' scripted operators take over and control
  */
 public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task, int hz, long minReplaySize,
-        int publishEvery, int batchSize, long seed, int critics, String algorithm, int metricsPort, String jobMetricsPorts) {
+        int publishEvery, int batchSize, long seed, int critics, String algorithm, int metricsPort, String jobMetricsPorts,
+        OperatorSettings operator) {
 
     public static LocalSettings defaults(Path dataDir) {
-        return new LocalSettings(dataDir, 8, 9092, "pendulum", 20, 1000, 500, 256, 42, 2, "rlif", 9464, "9249-9259");
+        return new LocalSettings(dataDir, 8, 9092, "pendulum", 20, 1000, 500, 256, 42, 2, "rlif", 9464, "9249-9259",
+                OperatorSettings.DEFAULT);
     }
 }

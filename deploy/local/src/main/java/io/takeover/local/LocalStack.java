@@ -102,7 +102,7 @@ public final class LocalStack implements AutoCloseable {
                 KafkaOutbox outbox = track(new KafkaOutbox(kafka.bootstrapServers(), topics,
                         KafkaOutbox.Settings.in(settings.dataDir().resolve("outbox"))));
                 fleet = track(new Fleet(new FleetSettings(settings.robots(), task.name(), settings.hz(), settings.seed(),
-                        "robot-"), subscriber, outbox));
+                        "robot-", settings.operator()), subscriber, outbox));
                 fleet.start();
                 RobotMetrics.register(metrics, fleet, subscriber, outbox, task.name());
             } else {

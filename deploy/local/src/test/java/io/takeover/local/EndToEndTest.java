@@ -3,6 +3,7 @@ package io.takeover.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.takeover.robot.operator.OperatorSettings;
 import io.takeover.schemas.Control;
 import io.takeover.schemas.DeadLetter;
 import io.takeover.schemas.Intervention;
@@ -43,7 +44,8 @@ class EndToEndTest {
     @Test
     @Timeout(180)
     void takeoversAreLabelledOnceOnTheRightStepAndRobotsPickUpNewPolicies(@TempDir Path dir) throws Exception {
-        LocalSettings settings = new LocalSettings(dir, 4, 0, "pendulum", 50, 300, 25, 64, 7, 2, "rlif", 0, "9249-9299");
+        LocalSettings settings = new LocalSettings(dir, 4, 0, "pendulum", 50, 300, 25, 64, 7, 2, "rlif", 0, "9249-9299",
+                OperatorSettings.DEFAULT);
         try (LocalStack stack = LocalStack.start(settings)) {
             String kafka = stack.bootstrapServers();
             produceGarbageStep(kafka);

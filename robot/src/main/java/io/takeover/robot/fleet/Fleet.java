@@ -1,6 +1,5 @@
 package io.takeover.robot.fleet;
 
-import io.takeover.robot.operator.OperatorSettings;
 import io.takeover.robot.operator.OperatorSkill;
 import io.takeover.robot.operator.ScriptedOperator;
 import io.takeover.robot.sdk.PolicySource;
@@ -38,7 +37,7 @@ public final class Fleet implements AutoCloseable {
         for (int i = 0; i < settings.robots(); i++) {
             String id = settings.robotIdPrefix() + i;
             ScriptedOperator operator = new ScriptedOperator("operator-" + i, OperatorSkill.forTask(settings.task()),
-                    OperatorSettings.DEFAULT, new Random(seeds.nextLong()));
+                    settings.operator(), new Random(seeds.nextLong()));
             robots.add(new SimulatedRobot(id, Tasks.newEnvironment(settings.task()), operator, policies, outbox,
                     seeds.nextLong()));
         }

@@ -1,13 +1,17 @@
 package io.takeover.robot.fleet;
 
+import io.takeover.robot.operator.OperatorSettings;
+
 /**
  * @param robots        number of simulated robots
  * @param task          task they all run
  * @param hz            control rate per robot
  * @param seed          seeds every robot and operator
  * @param robotIdPrefix robot ids are prefix + index
+ * @param operator      how every robot's scripted operator takes over and how well it controls
  */
-public record FleetSettings(int robots, String task, int hz, long seed, String robotIdPrefix) {
+public record FleetSettings(int robots, String task, int hz, long seed, String robotIdPrefix,
+        OperatorSettings operator) {
 
     public FleetSettings {
         if (robots < 0) {

@@ -1,0 +1,96 @@
+package io.takeover.cli;
+
+import io.takeover.robot.fleet.Fleet;
+import io.takeover.robot.fleet.FleetSettings;
+import io.takeover.robot.operator.OperatorSettings;
+import io.takeover.robot.sdk.KafkaOutbox;
+import io.takeover.robot.sdk.PolicySubscriber;
+import io.takeover.robot.task.TaskSpec;
+import io.takeover.robot.task.Tasks;
+import io.takeover.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code takeover fleet}: simulated robots and their operators against any Kafka. */
+@Command(name = "fleet", mixinStandardHelpOptions = true,
+        description = "Run simulated robots with scripted operators against a Kafka cluster: they publish steps and "
+                + "interventions and run the newest verified policy from takeover.policies. Ctrl-C stops it.")
+final class FleetCommand implements Runnable {
+
+    @Option(names = "--bootstrap", defaultValue = "localhost:9092",
+            description = "Kafka bootstrap servers (default ${DEFAULT-VALUE}).")
+    String bootstrap;
+
+    @Option(names = "--robots", defaultValue = "100", description = "Simulated robots (default ${DEFAULT-VALUE}).")
+    int robots;
+
+    @Option(names = "--task", defaultValue = "pendulum", description = "pendulum or reacher (default ${DEFAULT-VALUE}).")
+    String task;
+
+    @Option(names = "--hz", defaultValue = "20", description = "Control rate of each robot (default ${DEFAULT-VALUE}).")
+    int hz;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seeds robots and operators (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--robot-prefix", defaultValue = "sim-",
+            description = "Robot ids are this plus an index (default ${DEFAULT-VALUE}).")
+    String prefix;
+
+    @Option(names = "--spool-dir", defaultValue = ".takeover/fleet",
+            description = "Where records wait on disk while Kafka is down (default ${DEFAULT-VALUE}).")
+    Path spoolDir;
+
+    @Option(names = "--duration", converter = DurationConverter.class,
+            description = "Stop after this long (e.g. 10m); default: until Ctrl-C.")
+    Duration duration;
+
+    @Option(names = "--progress-every", defaultValue = "5s", converter = DurationConverter.class,
+            description = "How often to print a progress line (default ${DEFAULT-VALUE}).")
+    Duration progressEvery;
+
+    @Mixin
+    OperatorOptions operators;
+
+    @Override
+    public void run() {
+        TaskSpec spec = Tasks.spec(task);
+        OperatorSettings operator = operators.settings(task, seed);
+        FleetSettings settings = new FleetSettings(robots, spec.name(), hz, seed, prefix, operator);
+        long started = System.nanoTime();
+        CountDownLatch stop = new CountDownLatch(1);
+        try (PolicySubscriber policies = new PolicySubscriber(bootstrap, Topics.DEFAULT, spec);
+                KafkaOutbox outbox = new KafkaOutbox(bootstrap, Topics.DEFAULT, KafkaOutbox.Settings.in(spoolDir));
+                Fleet fleet = new Fleet(settings, policies, outbox)) {
+            Thread hook = new Thread(stop::countDown, "takeover-fleet-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            fleet.start();
+            System.out.printf("%d robots running %s at %d Hz against %s; operators %s.%n", robots, task, hz,
+                    bootstrap, OperatorOptions.describe(operator));
+            long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+            while (System.nanoTime() < deadline) {
+                long wait = Math.min(progressEvery.toNanos(), deadline - System.nanoTime());
+                if (stop.await(Math.max(wait, 0), TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+                System.out.printf(Locale.ROOT, "[%4ds] policy v%d | %,d ticks | records sent %,d, spooled %,d, "
+                        + "failed %,d | snapshots rejected %d%n", (System.nanoTime() - started) / 1_000_000_000L,
+                        policies.currentVersion(), fleet.ticks(), outbox.sent(), outbox.spooled(), outbox.failed(),
+                        policies.rejected());
+            }
+            if (stop.getCount() > 0) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            System.out.println("Stopping: sending what is still waiting …");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.out.println("Stopped.");
+    }
+}
