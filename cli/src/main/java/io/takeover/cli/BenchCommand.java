@@ -3,6 +3,7 @@ package io.takeover.cli;
 import io.takeover.local.bench.LabelBenchmark;
 import io.takeover.local.bench.LearnerBenchmark;
 import io.takeover.local.bench.ReplayBenchmark;
+import io.takeover.local.bench.SwapBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Option;
 
 /** {@code takeover bench label}: figures, printed; never a timed test. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure a part of the pipeline.",
-        subcommands = {BenchCommand.Label.class, BenchCommand.Replay.class, BenchCommand.Learner.class})
+        subcommands = {BenchCommand.Label.class, BenchCommand.Replay.class, BenchCommand.Learner.class,
+                BenchCommand.Swap.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -82,6 +84,26 @@ final class BenchCommand implements Runnable {
             System.out.printf("learner benchmark: %s, %d DJL thread(s), data in %s%n", device,
                     Integer.getInteger("ai.djl.pytorch.num_threads", 1), dir);
             new LearnerBenchmark(dir, each, device, System.out).run(critics);
+            return 0;
+        }
+    }
+
+    @Command(name = "swap", mixinStandardHelpOptions = true,
+            description = "Time from a policy snapshot appended to Kafka to every robot acting with it.")
+    static final class Swap implements java.util.concurrent.Callable<Integer> {
+
+        @Option(names = "--robots", defaultValue = "50",
+                description = "Robots, each with its own subscriber (default ${DEFAULT-VALUE}).")
+        int robots;
+
+        @Option(names = "--snapshots", defaultValue = "30", description = "Snapshots published (default ${DEFAULT-VALUE}).")
+        int snapshots;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = Files.createTempDirectory("takeover-bench");
+            System.out.printf("policy swap benchmark, data in %s%n", dir);
+            new SwapBenchmark(dir, robots, snapshots, System.out).run();
             return 0;
         }
     }
