@@ -65,11 +65,20 @@ final class FleetCommand implements Runnable {
         FleetSettings settings = new FleetSettings(robots, spec.name(), hz, seed, prefix, operator);
         long started = System.nanoTime();
         CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        // Ctrl-C: the hook lets the loop end and waits while the outbox sends what is waiting
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(15, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "takeover-fleet-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         try (PolicySubscriber policies = new PolicySubscriber(bootstrap, Topics.DEFAULT, spec);
                 KafkaOutbox outbox = new KafkaOutbox(bootstrap, Topics.DEFAULT, KafkaOutbox.Settings.in(spoolDir));
                 Fleet fleet = new Fleet(settings, policies, outbox)) {
-            Thread hook = new Thread(stop::countDown, "takeover-fleet-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
             fleet.start();
             System.out.printf("%d robots running %s at %d Hz against %s; operators %s.%n", robots, task, hz,
                     bootstrap, OperatorOptions.describe(operator));
@@ -84,13 +93,15 @@ final class FleetCommand implements Runnable {
                         policies.currentVersion(), fleet.ticks(), outbox.sent(), outbox.spooled(), outbox.failed(),
                         policies.rejected());
             }
-            if (stop.getCount() > 0) {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
             System.out.println("Stopping: sending what is still waiting …");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            stopped.countDown();
         }
         System.out.println("Stopped.");
+        if (stop.getCount() > 0) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
     }
 }
