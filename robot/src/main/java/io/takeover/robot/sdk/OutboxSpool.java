@@ -26,7 +26,6 @@ final class OutboxSpool implements AutoCloseable {
     private final DataInputStream in;
     private long written;
     private long read;
-    private long count;
 
     /** Opens {@code file}, keeping what a previous run left there to be read first. */
     OutboxSpool(Path file) {
@@ -49,7 +48,6 @@ final class OutboxSpool implements AutoCloseable {
             written += writeBytes(e.value());
             out.writeLong(e.timestamp());
             written += 8;
-            count++;
         } catch (IOException x) {
             throw new UncheckedIOException("cannot append to the outbox spool " + file + ": " + x.getMessage(), x);
         }
@@ -82,11 +80,6 @@ final class OutboxSpool implements AutoCloseable {
         } catch (IOException x) {
             throw new UncheckedIOException("cannot read the outbox spool " + file + ": " + x.getMessage(), x);
         }
-    }
-
-    /** Records appended by this run. */
-    long appended() {
-        return count;
     }
 
     /** Closes and deletes the file: everything in it was read. */
