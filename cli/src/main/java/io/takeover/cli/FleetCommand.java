@@ -1,5 +1,8 @@
 package io.takeover.cli;
 
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.takeover.local.RobotMetrics;
 import io.takeover.robot.fleet.Fleet;
 import io.takeover.robot.fleet.FleetSettings;
 import io.takeover.robot.operator.OperatorSettings;
@@ -8,6 +11,7 @@ import io.takeover.robot.sdk.PolicySubscriber;
 import io.takeover.robot.task.TaskSpec;
 import io.takeover.robot.task.Tasks;
 import io.takeover.schemas.Topics;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -23,29 +27,38 @@ import picocli.CommandLine.Option;
                 + "interventions and run the newest verified policy from takeover.policies. Ctrl-C stops it.")
 final class FleetCommand implements Runnable {
 
-    @Option(names = "--bootstrap", defaultValue = "localhost:9092",
-            description = "Kafka bootstrap servers (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap", defaultValue = "${env:TAKEOVER_BOOTSTRAP:-localhost:9092}",
+            description = "Kafka bootstrap servers; TAKEOVER_BOOTSTRAP (default ${DEFAULT-VALUE}).")
     String bootstrap;
 
-    @Option(names = "--robots", defaultValue = "100", description = "Simulated robots (default ${DEFAULT-VALUE}).")
+    @Option(names = "--robots", defaultValue = "${env:TAKEOVER_ROBOTS:-100}",
+            description = "Simulated robots; TAKEOVER_ROBOTS (default ${DEFAULT-VALUE}).")
     int robots;
 
-    @Option(names = "--task", defaultValue = "pendulum", description = "pendulum or reacher (default ${DEFAULT-VALUE}).")
+    @Option(names = "--task", defaultValue = "${env:TAKEOVER_TASK:-pendulum}",
+            description = "pendulum or reacher; TAKEOVER_TASK (default ${DEFAULT-VALUE}).")
     String task;
 
-    @Option(names = "--hz", defaultValue = "20", description = "Control rate of each robot (default ${DEFAULT-VALUE}).")
+    @Option(names = "--hz", defaultValue = "${env:TAKEOVER_HZ:-20}",
+            description = "Control rate of each robot; TAKEOVER_HZ (default ${DEFAULT-VALUE}).")
     int hz;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seeds robots and operators (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "${env:TAKEOVER_SEED:-1}",
+            description = "Seeds robots and operators; TAKEOVER_SEED (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--robot-prefix", defaultValue = "sim-",
-            description = "Robot ids are this plus an index (default ${DEFAULT-VALUE}).")
+    @Option(names = "--robot-prefix", defaultValue = "${env:TAKEOVER_ROBOT_PREFIX:-sim-}",
+            description = "Robot ids are this plus an index; TAKEOVER_ROBOT_PREFIX (default ${DEFAULT-VALUE}).")
     String prefix;
 
-    @Option(names = "--spool-dir", defaultValue = ".takeover/fleet",
-            description = "Where records wait on disk while Kafka is down (default ${DEFAULT-VALUE}).")
+    @Option(names = "--spool-dir", defaultValue = "${env:TAKEOVER_SPOOL_DIR:-.takeover/fleet}",
+            description = "Where records wait on disk while Kafka is down; TAKEOVER_SPOOL_DIR (default ${DEFAULT-VALUE}).")
     Path spoolDir;
+
+    @Option(names = "--metrics-port", defaultValue = "${env:TAKEOVER_METRICS_PORT:-9465}",
+            description = "Port serving the robots' Prometheus metrics at /metrics; TAKEOVER_METRICS_PORT "
+                    + "(default ${DEFAULT-VALUE}; 0: any free port).")
+    int metricsPort;
 
     @Option(names = "--duration", converter = DurationConverter.class,
             description = "Stop after this long (e.g. 10m); default: until Ctrl-C.")
@@ -76,12 +89,16 @@ final class FleetCommand implements Runnable {
             }
         }, "takeover-fleet-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        PrometheusRegistry metrics = new PrometheusRegistry();
         try (PolicySubscriber policies = new PolicySubscriber(bootstrap, Topics.DEFAULT, spec);
                 KafkaOutbox outbox = new KafkaOutbox(bootstrap, Topics.DEFAULT, KafkaOutbox.Settings.in(spoolDir));
-                Fleet fleet = new Fleet(settings, policies, outbox)) {
+                Fleet fleet = new Fleet(settings, policies, outbox);
+                HTTPServer server = HTTPServer.builder().port(metricsPort).registry(metrics).buildAndStart()) {
+            RobotMetrics.register(metrics, fleet, policies, outbox, spec.name());
             fleet.start();
-            System.out.printf("%d robots running %s at %d Hz against %s; operators %s.%n", robots, task, hz,
-                    bootstrap, OperatorOptions.describe(operator));
+            System.out.printf("%d robots running %s at %d Hz against %s; operators %s. Metrics: "
+                    + "http://localhost:%d/metrics%n", robots, task, hz, bootstrap, OperatorOptions.describe(operator),
+                    server.getPort());
             long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
             while (System.nanoTime() < deadline) {
                 long wait = Math.min(progressEvery.toNanos(), deadline - System.nanoTime());
@@ -96,6 +113,8 @@ final class FleetCommand implements Runnable {
             System.out.println("Stopping: sending what is still waiting …");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException("cannot serve metrics on port " + metricsPort + ": " + e.getMessage(), e);
         } finally {
             stopped.countDown();
         }

@@ -5,6 +5,7 @@ import io.takeover.schemas.Topics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
@@ -38,8 +39,13 @@ public final class LabelJobMain {
             return;
         }
         LabelJob job = new LabelJob(settings);
-        JobClient client = job.start(StreamExecutionEnvironment.getExecutionEnvironment(job.configuration()));
-        client.getJobExecutionResult().get();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.configuration());
+        JobClient client = job.start(env);
+        System.out.println("takeover-label: submitted as job " + client.getJobID());
+        // `flink run -d`, the REST API and application mode return at once; `flink run` waits for the job
+        if (env.getConfiguration().get(DeploymentOptions.ATTACHED)) {
+            client.getJobExecutionResult().get();
+        }
     }
 
     static LabelJobSettings parse(ParameterTool params) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.takeover.flink.LabelJob;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,23 +17,37 @@ import java.util.function.Consumer;
  * The label job's checkpoints, as Flink's REST API reports them, under names Prometheus
  * expects (Flink's own reporter exports them only in camelCase): the latest completed
  * checkpoint's end-to-end duration, its incremental size and the full state size, and how many
- * checkpoints completed and failed. Read when scraped, at most once a second.
+ * checkpoints completed and failed. Read when scraped, at most once a second. On a cluster the
+ * job is found by name among the JobManager's running jobs (a restarted job gets a new id).
  */
-final class CheckpointMetrics {
+public final class CheckpointMetrics {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final URI uri;
+    private final String restUrl;
+    private final boolean fixedJob;
+    private String jobId;
     private JsonNode last;
     private long lastRead;
 
-    private CheckpointMetrics(int restPort, String jobId) {
-        this.uri = URI.create("http://localhost:" + restPort + "/jobs/" + jobId + "/checkpoints");
+    private CheckpointMetrics(String restUrl, String jobId) {
+        this.restUrl = restUrl.replaceAll("/+$", "");
+        this.fixedJob = jobId != null;
+        this.jobId = jobId;
     }
 
+    /** The checkpoints of the job with this id, on the Flink REST API at this port of this host. */
     static void register(PrometheusRegistry registry, int restPort, String jobId) {
-        CheckpointMetrics source = new CheckpointMetrics(restPort, jobId);
+        register(registry, new CheckpointMetrics("http://localhost:" + restPort, jobId));
+    }
+
+    /** The checkpoints of the running label job on the Flink cluster whose REST API is at this URL. */
+    public static void register(PrometheusRegistry registry, String flinkRestUrl) {
+        register(registry, new CheckpointMetrics(flinkRestUrl, null));
+    }
+
+    private static void register(PrometheusRegistry registry, CheckpointMetrics source) {
         GaugeWithCallback.builder().name("takeover_label_job_last_checkpoint_duration_seconds")
                 .help("End-to-end duration of the label job's latest completed checkpoint.")
                 .callback(cb -> source.latest(c -> cb.call(c.path("end_to_end_duration").asDouble() / 1000)))
@@ -69,9 +84,11 @@ final class CheckpointMetrics {
     private synchronized JsonNode read() {
         if (last == null || System.nanoTime() - lastRead > 1_000_000_000L) {
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                last = response.statusCode() == 200 ? JSON.readTree(response.body()) : JSON.missingNode();
+                if (!fixedJob) {
+                    jobId = runningLabelJob();
+                }
+                JsonNode checkpoints = jobId == null ? null : get("/jobs/" + jobId + "/checkpoints");
+                last = checkpoints == null ? JSON.missingNode() : checkpoints;
             } catch (Exception e) {
                 last = JSON.missingNode(); // the job is starting or gone: no checkpoint figures in this scrape
                 if (e instanceof InterruptedException) {
@@ -81,5 +98,23 @@ final class CheckpointMetrics {
             lastRead = System.nanoTime();
         }
         return last;
+    }
+
+    private String runningLabelJob() throws Exception {
+        JsonNode overview = get("/jobs/overview");
+        if (overview != null) {
+            for (JsonNode job : overview.path("jobs")) {
+                if (LabelJob.NAME.equals(job.path("name").asText()) && "RUNNING".equals(job.path("state").asText())) {
+                    return job.path("jid").asText();
+                }
+            }
+        }
+        return null;
+    }
+
+    private JsonNode get(String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(restUrl + path))
+                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
     }
 }

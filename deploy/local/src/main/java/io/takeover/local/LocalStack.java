@@ -7,13 +7,7 @@ import io.takeover.kafka.TopicCreator;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.takeover.learner.Learner;
-import io.takeover.learner.LearnerMetrics;
-import io.takeover.replay.ReplayMetrics;
-import io.takeover.learner.LearnerSettings;
-import io.takeover.learner.publish.PolicyPublisher;
 import io.takeover.learner.sac.SacSettings;
-import io.takeover.replay.ingest.TransitionIngest;
-import io.takeover.replay.store.ReplaySettings;
 import io.takeover.replay.store.ReplayStore;
 import io.takeover.robot.fleet.Fleet;
 import io.takeover.robot.fleet.FleetSettings;
@@ -44,9 +38,7 @@ public final class LocalStack implements AutoCloseable {
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final EmbeddedKafka kafka;
-    private final ReplayStore replay;
-    private final Learner learner;
-    private final FleetStatsBoard board;
+    private final LearnerWorker worker;
     private final Fleet fleet;
     private final PrometheusRegistry metrics = new PrometheusRegistry();
     private final HTTPServer metricsServer;
@@ -77,23 +69,10 @@ public final class LocalStack implements AutoCloseable {
             restPort = flink.get(RestOptions.PORT);
             started.push(() -> jobClient.cancel().get());
 
-            replay = track(ReplayStore.open(ReplaySettings.defaults(settings.dataDir().resolve("replay")
-                    .resolve(task.name()), task.name(), task.obsDim(), task.actDim(), 1_000_000,
-                    settings.minReplaySize())));
-            TransitionIngest ingest = track(new TransitionIngest(kafka.bootstrapServers(), topics, replay).start());
-            ReplayMetrics.register(metrics, replay, ingest);
-
-            PolicyPublisher publisher = track(new PolicyPublisher(kafka.bootstrapServers(), topics));
-            SacSettings sac = SacSettings.DEFAULT.withBatchSize(settings.batchSize()).withCritics(settings.critics())
-                    .withSeed(settings.seed());
-            learner = track(new Learner(LearnerSettings.of(task.name(), task.obsDim(), task.actionLow(),
-                    task.actionHigh(), sac, settings.minReplaySize(), settings.dataDir().resolve("learner"))
-                    .withPublishEvery(settings.publishEvery()).withAlgorithm(settings.algorithm()), replay, publisher)
-                    .start());
-            LearnerMetrics.register(metrics, learner);
-
-            board = track(new FleetStatsBoard(kafka.bootstrapServers(), topics, task.name()));
-            FleetMetrics.register(metrics, board, task.name());
+            worker = track(LearnerWorker.start(kafka.bootstrapServers(), topics, new LearnerWorker.Settings(task,
+                    settings.dataDir(), settings.minReplaySize(), settings.publishEvery(), SacSettings.DEFAULT
+                    .withBatchSize(settings.batchSize()).withCritics(settings.critics()).withSeed(settings.seed()),
+                    settings.algorithm(), "cpu"), metrics));
             CheckpointMetrics.register(metrics, restPort, jobClient.getJobID().toString());
             metricsServer = track(HTTPServer.builder().port(settings.metricsPort()).registry(metrics).buildAndStart());
 
@@ -150,15 +129,15 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public ReplayStore replay() {
-        return replay;
+        return worker.replay();
     }
 
     public Learner learner() {
-        return learner;
+        return worker.learner();
     }
 
     public FleetStatsBoard board() {
-        return board;
+        return worker.board();
     }
 
     /** The simulated fleet, or null with {@code --robots 0}. */

@@ -1,0 +1,116 @@
+package io.takeover.cli;
+
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.takeover.learner.sac.SacSettings;
+import io.takeover.local.CheckpointMetrics;
+import io.takeover.local.LearnerWorker;
+import io.takeover.replay.store.ReplaySettings;
+import io.takeover.robot.task.Tasks;
+import io.takeover.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code takeover learner}: one task's replay and learner as a process of its own, against any Kafka. */
+@Command(name = "learner", mixinStandardHelpOptions = true,
+        description = "Run one task's replay store (fed from takeover.transitions) and its learner (publishing to "
+                + "takeover.policies) against a Kafka cluster, serving their metrics for Prometheus. Every option "
+                + "can also come from the TAKEOVER_* environment variable named beside it. Ctrl-C stops it.")
+final class LearnerCommand implements Runnable {
+
+    @Option(names = "--bootstrap", defaultValue = "${env:TAKEOVER_BOOTSTRAP:-localhost:9092}",
+            description = "Kafka bootstrap servers; TAKEOVER_BOOTSTRAP (default ${DEFAULT-VALUE}).")
+    String bootstrap;
+
+    @Option(names = "--task", defaultValue = "${env:TAKEOVER_TASK:-pendulum}",
+            description = "The task this learner improves: pendulum or reacher; TAKEOVER_TASK (default ${DEFAULT-VALUE}).")
+    String task;
+
+    @Option(names = "--data-dir", defaultValue = "${env:TAKEOVER_DATA_DIR:-.takeover/learner}",
+            description = "Replay store and learner checkpoints; TAKEOVER_DATA_DIR (default ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--metrics-port", defaultValue = "${env:TAKEOVER_METRICS_PORT:-9464}",
+            description = "Port serving Prometheus metrics at /metrics; TAKEOVER_METRICS_PORT (default ${DEFAULT-VALUE}).")
+    int metricsPort;
+
+    @Option(names = "--device", defaultValue = "${env:TAKEOVER_DEVICE:-cpu}",
+            description = "cpu, or gpu with a CUDA build of DJL's PyTorch engine; TAKEOVER_DEVICE (default ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--algorithm", defaultValue = "${env:TAKEOVER_ALGORITHM:-rlif}",
+            description = "rlif, or hg-dagger to imitate the operators' corrections; TAKEOVER_ALGORITHM "
+                    + "(default ${DEFAULT-VALUE}).")
+    String algorithm;
+
+    @Option(names = "--critics", defaultValue = "${env:TAKEOVER_CRITICS:-10}",
+            description = "Critics in the ensemble; TAKEOVER_CRITICS (default ${DEFAULT-VALUE}, as RLPD).")
+    int critics;
+
+    @Option(names = "--batch-size", defaultValue = "${env:TAKEOVER_BATCH_SIZE:-256}",
+            description = "Transitions per gradient step; TAKEOVER_BATCH_SIZE (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--min-replay", defaultValue = "${env:TAKEOVER_MIN_REPLAY:-1000}",
+            description = "Transitions in the replay before training starts; TAKEOVER_MIN_REPLAY "
+                    + "(default ${DEFAULT-VALUE}).")
+    long minReplay;
+
+    @Option(names = "--publish-every", defaultValue = "${env:TAKEOVER_PUBLISH_EVERY:-500}",
+            description = "Gradient steps between published policies; TAKEOVER_PUBLISH_EVERY (default ${DEFAULT-VALUE}).")
+    int publishEvery;
+
+    @Option(names = "--flink-rest", defaultValue = "${env:TAKEOVER_FLINK_REST}",
+            description = "Flink's REST API (e.g. http://jobmanager:8081): the label job's checkpoint figures are "
+                    + "served beside the learner's; TAKEOVER_FLINK_REST (default: none).")
+    String flinkRest;
+
+    @Option(names = "--progress-every", defaultValue = "10s", converter = DurationConverter.class,
+            description = "How often to print a progress line (default ${DEFAULT-VALUE}).")
+    Duration progressEvery;
+
+    @Override
+    public void run() {
+        long started = System.nanoTime();
+        PrometheusRegistry metrics = new PrometheusRegistry();
+        LearnerWorker.Settings settings = new LearnerWorker.Settings(Tasks.spec(task), dataDir, minReplay, publishEvery,
+                SacSettings.DEFAULT.withCritics(critics).withBatchSize(batchSize), algorithm, device);
+        CountDownLatch stop = new CountDownLatch(1);
+        try (LearnerWorker worker = LearnerWorker.start(bootstrap, Topics.DEFAULT, settings, metrics);
+                HTTPServer server = HTTPServer.builder().port(metricsPort).registry(metrics).buildAndStart()) {
+            if (flinkRest != null && !flinkRest.isBlank()) {
+                CheckpointMetrics.register(metrics, flinkRest);
+            }
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                worker.close();
+            }, "takeover-learner-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            System.out.printf("Learner for %s on %s (%s, %d critics) against %s; replay and checkpoints in %s. "
+                    + "Metrics: http://localhost:%d/metrics%n", task, device, algorithm, critics, bootstrap,
+                    dataDir.toAbsolutePath(), server.getPort());
+            while (!stop.await(progressEvery.toNanos(), TimeUnit.NANOSECONDS)) {
+                System.out.println(ProgressLine.format((System.nanoTime() - started) / 1_000_000_000L,
+                        worker.learner().publishedVersion(), worker.board().totals(),
+                        worker.replay().table(ReplaySettings.ONLINE).size(), worker.learner().stepsPerSecond(),
+                        worker.learner().gradientSteps()));
+                if (worker.learner().failure() != null) {
+                    System.out.println("The learner stopped: " + worker.learner().failure() + " (details in the log).");
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                    throw new IllegalStateException("learner failed", worker.learner().failure());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("learner could not start: " + e.getMessage(), e);
+        }
+        System.out.println("Stopped.");
+    }
+}
