@@ -34,6 +34,12 @@ public final class LabelJob {
 
     public static final String NAME = "takeover-label";
 
+    /**
+     * What Flink's Prometheus reporter should export of this job ({@code metrics.reporter.prom.filter.includes}):
+     * its own groups, named as Prometheus expects (Flink's built-in metrics are camelCase).
+     */
+    public static final String METRICS_FILTER = "*.labels:*;*.pipeline:*;*:dead_letters;*.fleet.*:*";
+
     private final LabelJobSettings settings;
 
     public LabelJob(LabelJobSettings settings) {

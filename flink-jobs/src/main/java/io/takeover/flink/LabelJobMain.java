@@ -32,7 +32,7 @@ public final class LabelJobMain {
     public static void main(String[] args) throws Exception {
         LabelJobSettings settings;
         try {
-            settings = parse(ParameterTool.fromArgs(args));
+            settings = parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("takeover-label: " + e.getMessage() + "\n" + USAGE);
             System.exit(2);
@@ -46,6 +46,11 @@ public final class LabelJobMain {
         if (env.getConfiguration().get(DeploymentOptions.ATTACHED)) {
             client.getJobExecutionResult().get();
         }
+    }
+
+    /** The settings these program arguments ask for; a wrong or missing one says which and what it wants. */
+    public static LabelJobSettings parse(String... args) {
+        return parse(ParameterTool.fromArgs(args));
     }
 
     static LabelJobSettings parse(ParameterTool params) {

@@ -61,9 +61,7 @@ public final class LocalStack implements AutoCloseable {
             flink.setString("metrics.reporter.prom.factory.class",
                     "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
             flink.setString("metrics.reporter.prom.port", settings.jobMetricsPorts());
-            // only the job's own metrics, named as Prometheus expects (Flink's built-in ones are camelCase)
-            flink.setString("metrics.reporter.prom.filter.includes",
-                    "*.labels:*;*.pipeline:*;*:dead_letters;*.fleet.*:*");
+            flink.setString("metrics.reporter.prom.filter.includes", LabelJob.METRICS_FILTER);
             flink.set(RestOptions.PORT, freePort()); // Flink's REST API: checkpoint statistics come from it
             JobClient jobClient = job.start(StreamExecutionEnvironment.createLocalEnvironment(flink));
             restPort = flink.get(RestOptions.PORT);

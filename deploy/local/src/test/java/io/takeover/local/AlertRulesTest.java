@@ -23,6 +23,7 @@ class AlertRulesTest {
     void prometheusConfigurationsAreValid() throws Exception {
         promtool("check", "config", "prometheus-local.yml");
         promtool("check", "config", "prometheus-cluster.yml");
+        promtool("check", "config", "prometheus-compose.yml");
     }
 
     static Path promtool() {
