@@ -34,12 +34,20 @@ final class BenchCommand implements Runnable {
         @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default ${DEFAULT-VALUE}).")
         int parallelism;
 
+        @Option(names = "--obs", defaultValue = "3",
+                description = "Observation size of each step (default ${DEFAULT-VALUE}, the pendulum's).")
+        int obs;
+
+        @Option(names = "--act", defaultValue = "1",
+                description = "Action size of each step (default ${DEFAULT-VALUE}, the pendulum's).")
+        int act;
+
         @Override
         public Integer call() throws Exception {
             Path dir = Files.createTempDirectory("takeover-bench");
-            System.out.printf("label benchmark: %,d steps, %d robots, parallelism %d, data in %s%n", steps, robots,
-                    parallelism, dir);
-            new LabelBenchmark(dir, steps, robots, parallelism, System.out).run();
+            System.out.printf("label benchmark: %,d steps (observation %d, action %d), %d robots, parallelism %d, "
+                    + "data in %s%n", steps, obs, act, robots, parallelism, dir);
+            new LabelBenchmark(dir, steps, robots, parallelism, obs, act, System.out).run();
             return 0;
         }
     }

@@ -55,6 +55,11 @@ final class LearnerCommand implements Runnable {
             description = "Transitions per gradient step; TAKEOVER_BATCH_SIZE (default ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--replay-capacity", defaultValue = "${env:TAKEOVER_REPLAY_CAPACITY:-1000000}",
+            description = "Transitions the replay keeps, the oldest leaving first; TAKEOVER_REPLAY_CAPACITY "
+                    + "(default ${DEFAULT-VALUE}; ~390 bytes each on disk for 17 observations and 6 actions).")
+    long replayCapacity;
+
     @Option(names = "--min-replay", defaultValue = "${env:TAKEOVER_MIN_REPLAY:-1000}",
             description = "Transitions in the replay before training starts; TAKEOVER_MIN_REPLAY "
                     + "(default ${DEFAULT-VALUE}).")
@@ -77,8 +82,9 @@ final class LearnerCommand implements Runnable {
     public void run() {
         long started = System.nanoTime();
         PrometheusRegistry metrics = new PrometheusRegistry();
-        LearnerWorker.Settings settings = new LearnerWorker.Settings(Tasks.spec(task), dataDir, minReplay, publishEvery,
-                SacSettings.DEFAULT.withCritics(critics).withBatchSize(batchSize), algorithm, device);
+        LearnerWorker.Settings settings = new LearnerWorker.Settings(Tasks.spec(task), dataDir, replayCapacity,
+                minReplay, publishEvery, SacSettings.DEFAULT.withCritics(critics).withBatchSize(batchSize), algorithm,
+                device);
         CountDownLatch stop = new CountDownLatch(1);
         try (LearnerWorker worker = LearnerWorker.start(bootstrap, Topics.DEFAULT, settings, metrics);
                 HTTPServer server = HTTPServer.builder().port(metricsPort).registry(metrics).buildAndStart()) {

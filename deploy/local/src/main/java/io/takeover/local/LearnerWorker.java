@@ -31,14 +31,15 @@ public final class LearnerWorker implements AutoCloseable {
     /**
      * @param task          the task learned
      * @param dataDir       the replay under {@code replay/<task>}, learner checkpoints under {@code learner}
+     * @param replayCapacity transitions the replay keeps (the oldest go first; interventions are kept longer)
      * @param minReplaySize transitions before training starts
      * @param publishEvery  gradient steps between published policies
      * @param sac           hyper-parameters (critics, batch size, seed …)
      * @param algorithm     {@code rlif} or {@code hg-dagger}
      * @param device        {@code cpu} or {@code gpu}
      */
-    public record Settings(TaskSpec task, Path dataDir, long minReplaySize, int publishEvery, SacSettings sac,
-            String algorithm, String device) {}
+    public record Settings(TaskSpec task, Path dataDir, long replayCapacity, long minReplaySize, int publishEvery,
+            SacSettings sac, String algorithm, String device) {}
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final ReplayStore replay;
@@ -51,7 +52,7 @@ public final class LearnerWorker implements AutoCloseable {
             TaskSpec task = settings.task();
             Path replayDir = settings.dataDir().resolve("replay").resolve(task.name());
             replay = track(ReplayStore.open(ReplaySettings.defaults(replayDir, task.name(), task.obsDim(),
-                    task.actDim(), 1_000_000, settings.minReplaySize())));
+                    task.actDim(), settings.replayCapacity(), settings.minReplaySize())));
             TransitionIngest ingest = track(new TransitionIngest(bootstrapServers, topics, replay).start());
             ReplayMetrics.register(metrics, replay, ingest);
 

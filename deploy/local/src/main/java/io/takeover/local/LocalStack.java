@@ -68,7 +68,7 @@ public final class LocalStack implements AutoCloseable {
             started.push(() -> jobClient.cancel().get());
 
             worker = track(LearnerWorker.start(kafka.bootstrapServers(), topics, new LearnerWorker.Settings(task,
-                    settings.dataDir(), settings.minReplaySize(), settings.publishEvery(), SacSettings.DEFAULT
+                    settings.dataDir(), 1_000_000, settings.minReplaySize(), settings.publishEvery(), SacSettings.DEFAULT
                     .withBatchSize(settings.batchSize()).withCritics(settings.critics()).withSeed(settings.seed()),
                     settings.algorithm(), "cpu"), metrics));
             CheckpointMetrics.register(metrics, restPort, jobClient.getJobID().toString());

@@ -52,16 +52,23 @@ public final class LabelBenchmark {
     private static final long DT = 50; // 20 Hz
 
     private final Path dir;
+    private static final String TASK = "bench";
+
     private final int steps;
     private final int robots;
     private final int parallelism;
+    private final int obsDim;
+    private final int actDim;
     private final PrintStream out;
 
-    public LabelBenchmark(Path dir, int steps, int robots, int parallelism, PrintStream out) {
+    /** Steps of {@code obsDim} observations and {@code actDim} actions (the pendulum's are 3 and 1). */
+    public LabelBenchmark(Path dir, int steps, int robots, int parallelism, int obsDim, int actDim, PrintStream out) {
         this.dir = dir;
         this.steps = steps;
         this.robots = robots;
         this.parallelism = parallelism;
+        this.obsDim = obsDim;
+        this.actDim = actDim;
         this.out = out;
     }
 
@@ -106,7 +113,7 @@ public final class LabelBenchmark {
 
     private LabelJobSettings settings(EmbeddedKafka kafka, Topics topics) {
         return LabelJobSettings.local(kafka.bootstrapServers(), dir.resolve("checkpoints-" + topics.prefix()).toUri()
-                .toString(), Map.of("pendulum", new int[] {3, 1})).withTopics(topics).withParallelism(parallelism)
+                .toString(), Map.of(TASK, new int[] {obsDim, actDim})).withTopics(topics).withParallelism(parallelism)
                 .withCheckpointInterval(Duration.ofSeconds(1));
     }
 
@@ -350,11 +357,18 @@ public final class LabelBenchmark {
         producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
     }
 
-    private static Step step(String robot, int episode, int k, long t, boolean last) {
-        return Step.newBuilder().setRobotId(robot).setTask("pendulum").setEpisodeId(robot + "/" + episode)
-                .setStep(k).setEventTime(java.time.Instant.ofEpochMilli(t))
-                .setObservation(List.of(1f, 0.5f, (float) k / EPISODE)).setAction(last ? List.of() : List.of(0.1f))
-                .setPolicyVersion(1).setTruncated(last).build();
+    private Step step(String robot, int episode, int k, long t, boolean last) {
+        List<Float> observation = new java.util.ArrayList<>(obsDim);
+        for (int i = 0; i < obsDim; i++) {
+            observation.add((float) Math.sin(k * 0.1 + i));
+        }
+        List<Float> action = new java.util.ArrayList<>(actDim);
+        for (int i = 0; !last && i < actDim; i++) {
+            action.add((float) Math.cos(k * 0.1 + i));
+        }
+        return Step.newBuilder().setRobotId(robot).setTask(TASK).setEpisodeId(robot + "/" + episode)
+                .setStep(k).setEventTime(java.time.Instant.ofEpochMilli(t)).setObservation(observation)
+                .setAction(action).setPolicyVersion(1).setTruncated(last).build();
     }
 
     private static Intervention intervention(String robot, int episode, InterventionKind kind, long t) {
