@@ -78,8 +78,9 @@ class SeparateProcessesTest {
     @AfterAll
     static void stopAndCheckNothingIsLeft() throws Exception {
         Process stop = new ProcessBuilder(ROOT.resolve("deploy/cluster/stop.sh").toString(), RUN_DIR.toString())
-                .inheritIO().start();
+                .redirectErrorStream(true).redirectOutput(RUN_DIR.resolve("stop.out").toFile()).start();
         assertTrue(stop.waitFor(2, TimeUnit.MINUTES), "stop.sh did not finish within 2 minutes");
+        System.out.print(Files.readString(RUN_DIR.resolve("stop.out")));
         for (long pid : PIDS) {
             assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
                     "process " + pid + " still runs after stop.sh");

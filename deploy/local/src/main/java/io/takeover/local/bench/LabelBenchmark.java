@@ -6,6 +6,7 @@ import io.takeover.flink.LabelPipeline;
 import io.takeover.flink.ingest.InputRecord;
 import io.takeover.kafka.EmbeddedKafka;
 import io.takeover.kafka.TopicCreator;
+import io.takeover.schemas.Control;
 import io.takeover.schemas.Intervention;
 import io.takeover.schemas.InterventionKind;
 import io.takeover.schemas.Step;
@@ -79,6 +80,8 @@ public final class LabelBenchmark {
             long t0 = System.currentTimeMillis() - (long) steps / robots * DT - 60_000;
             long start = System.nanoTime();
             long[] produced = produceBacklog(kafka.bootstrapServers(), topics, t0);
+            out.printf("wire format: a step %d bytes, its transition %d bytes%n", Codecs.STEP.encode(
+                    step("robot-00001", 0, 1, t0, false)).length, Codecs.TRANSITION.encode(transition()).length);
             out.printf("input: %,d steps, %,d takeovers from %d robots written in %.1f s%n", produced[0], produced[1],
                     robots, (System.nanoTime() - start) / 1e9);
 
@@ -369,6 +372,15 @@ public final class LabelBenchmark {
         return Step.newBuilder().setRobotId(robot).setTask(TASK).setEpisodeId(robot + "/" + episode)
                 .setStep(k).setEventTime(java.time.Instant.ofEpochMilli(t)).setObservation(observation)
                 .setAction(action).setPolicyVersion(1).setTruncated(last).build();
+    }
+
+    /** A labelled transition of this benchmark's sizes, as the label job writes one. */
+    private Transition transition() {
+        Step s = step("robot-00001", 0, 1, 0, false);
+        return Transition.newBuilder().setRobotId(s.getRobotId()).setTask(TASK).setEpisodeId(s.getEpisodeId())
+                .setStep(1).setEventTime(s.getEventTime()).setObservation(s.getObservation()).setAction(s.getAction())
+                .setNextObservation(s.getObservation()).setReward(0f).setTerminal(false).setSource(Control.POLICY)
+                .setTakeover(false).setPolicyVersion(1).build();
     }
 
     private static Intervention intervention(String robot, int episode, InterventionKind kind, long t) {
