@@ -4,6 +4,7 @@ import static io.takeover.cluster.Contract.at;
 import static io.takeover.cluster.Contract.map;
 import static io.takeover.cluster.Contract.strings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.takeover.flink.LabelJob;
@@ -18,9 +19,6 @@ import java.util.stream.Collectors;
 import org.apache.flink.configuration.RestOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /** deploy/compose/docker-compose.yml agrees with the code: commands, environment, topics, ports, mounts. */
 class ComposeFileTest {
@@ -140,9 +138,19 @@ class ComposeFileTest {
         return env;
     }
 
+    /** FLINK_PROPERTIES as Flink's image reads it: "key: value" per line, the value taken as it is. */
     private static Map<String, Object> flinkProperties(String service) {
-        return map(new Yaml(new SafeConstructor(new LoaderOptions())).load(environment(service).get("FLINK_PROPERTIES")))
-                .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> String.valueOf(e.getValue())));
+        Map<String, Object> properties = new LinkedHashMap<>();
+        for (String line : environment(service).get("FLINK_PROPERTIES").split("\n")) {
+            int colon = line.indexOf(':');
+            if (!line.isBlank() && colon > 0) {
+                String value = line.substring(colon + 1).trim();
+                assertFalse(value.startsWith("\"") || value.startsWith("'"),
+                        service + ": FLINK_PROPERTIES values reach Flink with their quotes: " + line);
+                properties.put(line.substring(0, colon).trim(), value);
+            }
+        }
+        return properties;
     }
 
     /** Container path -> host path of a service's bind mounts. */
