@@ -132,7 +132,8 @@ if [ ! -f "$run_dir/kafka/meta.properties" ]; then
 fi
 start kafka "$java" -Xmx512m $log4j -cp "$broker_cp" kafka.Kafka "$run_dir/conf/server.properties"
 wait_for kafka "Kafka listening on $kafka_port" port_open "$kafka_port"
-"$root/bin/takeover" topics --bootstrap "127.0.0.1:$kafka_port" --partitions "$partitions" \
+TAKEOVER_JAVA_OPTS="${TAKEOVER_JAVA_OPTS:-} -Dtakeover.log=$run_dir/logs/topics-detail.log" \
+  "$root/bin/takeover" topics --bootstrap "127.0.0.1:$kafka_port" --partitions "$partitions" \
   >"$run_dir/logs/topics.log" 2>&1 || fail "creating topics" "$run_dir/logs/topics.log"
 
 echo "Flink session cluster: JobManager (REST http://localhost:$rest_port) and a TaskManager …"
@@ -189,14 +190,16 @@ echo "$job_id" >"$run_dir/job-id"
 
 echo "Learner for $task, metrics on :$learner_metrics_port …"
 # shellcheck disable=SC2086 # LEARNER_ARGS and FLEET_ARGS are option lists
-start learner "$root/bin/takeover" learner --bootstrap "127.0.0.1:$kafka_port" --task "$task" \
+TAKEOVER_JAVA_OPTS="${TAKEOVER_JAVA_OPTS:-} -Dtakeover.log=$run_dir/logs/learner-detail.log" \
+  start learner "$root/bin/takeover" learner --bootstrap "127.0.0.1:$kafka_port" --task "$task" \
   --data-dir "$run_dir/learner" --metrics-port "$learner_metrics_port" --flink-rest "http://localhost:$rest_port" \
   ${LEARNER_ARGS:-}
 wait_for learner "the learner's metrics on $learner_metrics_port" port_open "$learner_metrics_port"
 
 echo "Fleet: $robots simulated robots, metrics on :$fleet_metrics_port …"
 # shellcheck disable=SC2086
-start fleet "$root/bin/takeover" fleet --bootstrap "127.0.0.1:$kafka_port" --task "$task" --robots "$robots" \
+TAKEOVER_JAVA_OPTS="${TAKEOVER_JAVA_OPTS:-} -Dtakeover.log=$run_dir/logs/fleet-detail.log" \
+  start fleet "$root/bin/takeover" fleet --bootstrap "127.0.0.1:$kafka_port" --task "$task" --robots "$robots" \
   --spool-dir "$run_dir/fleet" --metrics-port "$fleet_metrics_port" ${FLEET_ARGS:-}
 wait_for fleet "the fleet's metrics on $fleet_metrics_port" port_open "$fleet_metrics_port"
 

@@ -1,5 +1,6 @@
 package io.takeover.cli;
 
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,6 +17,20 @@ public final class Takeover implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Takeover()).execute(args));
+        System.exit(new CommandLine(new Takeover()).setExecutionExceptionHandler(Takeover::report).execute(args));
+    }
+
+    /** A failed command says what went wrong in one line; the stack trace goes to the log file. */
+    private static int report(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+        StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause.getMessage() != null && !message.toString().contains(cause.getMessage())) {
+                message.append(": ").append(cause.getMessage());
+            }
+        }
+        command.getErr().println("takeover " + command.getCommandName() + ": " + message
+                + " (details in " + System.getProperty("takeover.log", ".takeover/takeover.log") + ")");
+        LoggerFactory.getLogger(Takeover.class).info("takeover {} failed", command.getCommandName(), e); // file only
+        return 1;
     }
 }
