@@ -3,6 +3,8 @@
 # session cluster (JobManager + TaskManager) running the label job submitted with Flink's own
 # client, a learner (replay + learner) and a simulated fleet. Every process writes its pid to
 # RUN_DIR/pids and its log to RUN_DIR/logs; deploy/cluster/stop.sh RUN_DIR stops them by pid.
+# Started again on the same RUN_DIR, everything resumes: Kafka's log, the label job from its
+# latest checkpoint, the replay and the learner from theirs.
 #
 #   deploy/cluster/start.sh [RUN_DIR]            (default .takeover/cluster)
 #
@@ -48,6 +50,7 @@ for built in "$broker_classpath" "$flink_classpath" "$job_jar" "$root/cli/target
   fi
 done
 
+export TAKEOVER_NO_BUILD=1 # bin/takeover runs what is built, checked above, never rebuilds under a running part
 mkdir -p "$run_dir"/{conf,logs,pids,kafka,checkpoints,learner,fleet}
 if compgen -G "$run_dir/pids/*.pid" >/dev/null; then
   echo "$run_dir has processes from an earlier start: deploy/cluster/stop.sh $run_dir first" >&2
@@ -64,7 +67,7 @@ fail() {
 # start NAME COMMAND...: in the background, in a session of its own, pid and log under RUN_DIR
 start() {
   local name="$1"; shift
-  setsid "$@" >"$run_dir/logs/$name.log" 2>&1 </dev/null &
+  setsid "$@" >>"$run_dir/logs/$name.log" 2>&1 </dev/null &
   echo $! >"$run_dir/pids/$name.pid"
 }
 
@@ -92,6 +95,13 @@ http_get() { # plain HTTP/1.0 over bash's /dev/tcp: nothing to install
 
 taskmanager_registered() { http_get "$rest_port" /overview | grep -q '"taskmanagers":[1-9]'; }
 
+for port in "KAFKA_PORT=$kafka_port" "KAFKA_CONTROLLER_PORT=$controller_port" "FLINK_RPC_PORT=$rpc_port" \
+    "FLINK_REST_PORT=$rest_port" "LEARNER_METRICS_PORT=$learner_metrics_port" "FLEET_METRICS_PORT=$fleet_metrics_port"; do
+  if port_open "${port#*=}"; then
+    echo "port ${port#*=} is in use (by \`bin/takeover local\`?): stop that, or set ${port%%=*} to a free port" >&2
+    exit 2
+  fi
+done
 cat >"$run_dir/conf/log4j2.properties" <<EOF
 rootLogger.level = INFO
 rootLogger.appenderRef.out.ref = out
@@ -178,10 +188,17 @@ start taskmanager "$java" ${tm[0]} $flink_opens $log4j -cp "$flink_cp" \
   org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$run_dir/conf" ${tm[1]}
 wait_for taskmanager "the TaskManager registering" taskmanager_registered
 
-echo "Submitting the label job ($job_jar) …"
+# started before in this RUN_DIR: resume the label job from its latest completed checkpoint
+resume=()
+if [ -f "$run_dir/job-id" ]; then
+  latest="$(find "$run_dir/checkpoints/$(cat "$run_dir/job-id")" -mindepth 2 -maxdepth 2 -name _metadata \
+    -path '*/chk-*' 2>/dev/null | sort -V | tail -n 1)"
+  [ -n "$latest" ] && resume=(-s "$(dirname "$latest")")
+fi
+echo "Submitting the label job ($job_jar)${resume[1]:+, resuming from ${resume[1]}} …"
 # shellcheck disable=SC2086
 FLINK_CONF_DIR="$run_dir/conf" "$java" $flink_opens $log4j -cp "$flink_cp" org.apache.flink.client.cli.CliFrontend run -d \
-  -c io.takeover.flink.LabelJobMain "$job_jar" --bootstrap-servers "127.0.0.1:$kafka_port" \
+  "${resume[@]}" -c io.takeover.flink.LabelJobMain "$job_jar" --bootstrap-servers "127.0.0.1:$kafka_port" \
   --checkpoint-dir "file://$run_dir/checkpoints" --task "$task=$dims" --parallelism "$parallelism" \
   >"$run_dir/logs/submit.log" 2>&1 || fail "submitting the label job" "$run_dir/logs/submit.log"
 job_id="$(grep -oE 'JobID [0-9a-f]{32}' "$run_dir/logs/submit.log" | head -n 1 | cut -d' ' -f2)"

@@ -2,6 +2,7 @@ package io.takeover.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,15 +28,20 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * {@code deploy/cluster/start.sh} as a user runs it: a Kafka broker, a Flink JobManager and
  * TaskManager, the learner and the fleet, each its own process; the label job submitted by
  * Flink's client to the session cluster. It passes when the robots act with a policy the
  * separate learner published and the job's checkpoints complete; {@code stop.sh} then leaves
- * none of the processes running.
+ * none of the processes running; started again on the same directory, the label job resumes
+ * from its checkpoint, the replay keeps what it held and the learner numbers on.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SeparateProcessesTest {
 
     private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
@@ -47,17 +53,77 @@ class SeparateProcessesTest {
     private static final List<Long> PIDS = new ArrayList<>();
 
     @BeforeAll
-    static void start() throws Exception {
+    static void startAll() throws Exception {
         deleteRecursively(RUN_DIR);
         for (String port : List.of("KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "FLINK_RPC_PORT", "FLINK_REST_PORT",
                 "LEARNER_METRICS_PORT", "FLEET_METRICS_PORT", "FLINK_METRICS_PORT")) {
             PORTS.put(port, freePort());
         }
-        int flinkMetrics = PORTS.remove("FLINK_METRICS_PORT");
+        startScript();
+    }
+
+    @AfterAll
+    static void stopAll() throws Exception {
+        stopScript();
+    }
+
+    @Test
+    @Order(1)
+    void robotsActWithThePolicyTheSeparateLearnerPublishedAndCheckpointsComplete() throws Exception {
+        assertEquals(5, PIDS.size(), "kafka, jobmanager, taskmanager, learner and fleet each have a pid");
+        assertEquals(5, PIDS.stream().distinct().count());
+
+        // every robot acts with a version >= 1, which only the learner process publishes
+        await("every robot acting with a published policy (see target/separate-processes/logs)", () ->
+                metric(fleetMetrics(), "takeover_robots_oldest_policy_version").orElse(0) >= 1);
+        double published = metric(learnerMetrics(), "takeover_learner_policy_version").orElse(0);
+        double onRobots = metric(fleetMetrics(), "takeover_robots_newest_policy_version").orElse(0);
+        assertTrue(onRobots >= 1 && onRobots <= published,
+                "robots act with v" + onRobots + ", the learner has published up to v" + published);
+
+        String jobId = jobId();
+        await("completed checkpoints of the label job on the session cluster", () ->
+                json(flink("/jobs/" + jobId + "/checkpoints")).path("counts").path("completed").asInt() >= 2);
+        JsonNode job = json(flink("/jobs/" + jobId));
+        assertEquals("RUNNING", job.path("state").asText(), "the label job runs on the cluster");
+        assertEquals("takeover-label", job.path("name").asText());
+        assertTrue(json(flink("/taskmanagers")).path("taskmanagers").size() >= 1);
+
+        // the learner process learns from what the cluster's label job wrote, and serves its checkpoints
+        assertTrue(metric(learnerMetrics(), "takeover_replay_items").orElse(0) > 0, "the replay holds labelled transitions");
+        assertTrue(metric(learnerMetrics(), "takeover_label_job_checkpoints_completed_total").orElse(0) >= 2,
+                "the learner serves the label job's checkpoint figures from the JobManager");
+    }
+
+    @Test
+    @Order(2)
+    void startedAgainEverythingResumesWhereItStopped() throws Exception {
+        double replayed = metric(learnerMetrics(), "takeover_replay_items").orElse(0);
+        double version = metric(learnerMetrics(), "takeover_learner_policy_version").orElse(0);
+        String stoppedJob = jobId();
+        stopScript();
+        startScript();
+
+        String jobId = jobId();
+        assertNotEquals(stoppedJob, jobId, "a new job, restored");
+        await("the label job restored from its latest checkpoint", () ->
+                json(flink("/jobs/" + jobId + "/checkpoints")).path("latest").path("restored").isObject());
+        String restored = json(flink("/jobs/" + jobId + "/checkpoints")).path("latest").path("restored")
+                .path("external_path").asText();
+        assertTrue(restored.contains(stoppedJob + "/chk-"), "restored from the stopped job's checkpoint: " + restored);
+        assertTrue(metric(learnerMetrics(), "takeover_replay_items").orElse(0) >= replayed,
+                "the replay kept its " + replayed + " transitions");
+        await("robots acting with a version the resumed learner published after v" + version, () ->
+                metric(fleetMetrics(), "takeover_robots_oldest_policy_version").orElse(0) > version);
+    }
+
+    private static void startScript() throws Exception {
         ProcessBuilder start = new ProcessBuilder(ROOT.resolve("deploy/cluster/start.sh").toString(), RUN_DIR.toString())
                 .directory(ROOT.toFile()).redirectErrorStream(true)
-                .redirectOutput(Files.createDirectories(RUN_DIR).resolve("start.out").toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(Files.createDirectories(RUN_DIR).resolve("start.out")
+                        .toFile()));
         PORTS.forEach((name, port) -> start.environment().put(name, String.valueOf(port)));
+        int flinkMetrics = PORTS.get("FLINK_METRICS_PORT");
         start.environment().put("FLINK_METRICS_PORTS", flinkMetrics + "-" + (flinkMetrics + 1));
         start.environment().put("ROBOTS", "4");
         start.environment().put("LEARNER_ARGS", "--critics 2 --batch-size 128 --min-replay 300 --publish-every 100");
@@ -66,8 +132,9 @@ class SeparateProcessesTest {
         if (!done) {
             script.destroyForcibly();
         }
-        String out = Files.readString(RUN_DIR.resolve("start.out"));
-        assertTrue(done && script.exitValue() == 0, "start.sh did not finish well:\n" + out);
+        assertTrue(done && script.exitValue() == 0, "start.sh did not finish well:\n"
+                + Files.readString(RUN_DIR.resolve("start.out")));
+        PIDS.clear();
         try (Stream<Path> pidFiles = Files.list(RUN_DIR.resolve("pids"))) {
             for (Path pidFile : pidFiles.toList()) {
                 PIDS.add(Long.parseLong(Files.readString(pidFile).trim()));
@@ -75,8 +142,8 @@ class SeparateProcessesTest {
         }
     }
 
-    @AfterAll
-    static void stopAndCheckNothingIsLeft() throws Exception {
+    /** stop.sh, and then none of the processes start.sh started is alive. */
+    private static void stopScript() throws Exception {
         Process stop = new ProcessBuilder(ROOT.resolve("deploy/cluster/stop.sh").toString(), RUN_DIR.toString())
                 .redirectErrorStream(true).redirectOutput(RUN_DIR.resolve("stop.out").toFile()).start();
         assertTrue(stop.waitFor(2, TimeUnit.MINUTES), "stop.sh did not finish within 2 minutes");
@@ -87,35 +154,20 @@ class SeparateProcessesTest {
         }
     }
 
-    @Test
-    void robotsActWithThePolicyTheSeparateLearnerPublishedAndCheckpointsComplete() throws Exception {
-        assertEquals(5, PIDS.size(), "kafka, jobmanager, taskmanager, learner and fleet each have a pid");
-        assertEquals(5, PIDS.stream().distinct().count());
+    private static String jobId() throws IOException {
+        return Files.readString(RUN_DIR.resolve("job-id")).trim();
+    }
 
-        String jobId = Files.readString(RUN_DIR.resolve("job-id")).trim();
-        String flink = "http://localhost:" + PORTS.get("FLINK_REST_PORT");
-        String learner = "http://localhost:" + PORTS.get("LEARNER_METRICS_PORT") + "/metrics";
-        String fleet = "http://localhost:" + PORTS.get("FLEET_METRICS_PORT") + "/metrics";
+    private static String learnerMetrics() {
+        return "http://localhost:" + PORTS.get("LEARNER_METRICS_PORT") + "/metrics";
+    }
 
-        // every robot acts with a version >= 1, which only the learner process publishes
-        await("every robot acting with a published policy (see target/separate-processes/logs)", () ->
-                metric(fleet, "takeover_robots_oldest_policy_version").orElse(0) >= 1);
-        double published = metric(learner, "takeover_learner_policy_version").orElse(0);
-        double onRobots = metric(fleet, "takeover_robots_newest_policy_version").orElse(0);
-        assertTrue(onRobots >= 1 && onRobots <= published,
-                "robots act with v" + onRobots + ", the learner has published up to v" + published);
+    private static String fleetMetrics() {
+        return "http://localhost:" + PORTS.get("FLEET_METRICS_PORT") + "/metrics";
+    }
 
-        await("completed checkpoints of the label job on the session cluster", () ->
-                json(flink + "/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asInt() >= 2);
-        JsonNode job = json(flink + "/jobs/" + jobId);
-        assertEquals("RUNNING", job.path("state").asText(), "the label job runs on the cluster");
-        assertEquals("takeover-label", job.path("name").asText());
-        assertTrue(json(flink + "/taskmanagers").path("taskmanagers").size() >= 1);
-
-        // the learner process learns from what the cluster's label job wrote, and serves its checkpoints
-        assertTrue(metric(learner, "takeover_replay_items").orElse(0) > 0, "the replay holds labelled transitions");
-        assertTrue(metric(learner, "takeover_label_job_checkpoints_completed_total").orElse(0) >= 2,
-                "the learner serves the label job's checkpoint figures from the JobManager");
+    private static String flink(String path) {
+        return "http://localhost:" + PORTS.get("FLINK_REST_PORT") + path;
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
