@@ -13,8 +13,8 @@
 #   FLINK_RPC_PORT 6123, FLINK_REST_PORT 8081     JobManager RPC; REST API and web UI
 #   FLINK_METRICS_PORTS 9249-9259                 label job metrics (JobManager, TaskManager: first free)
 #   LEARNER_METRICS_PORT 9464, FLEET_METRICS_PORT 9465
-# Other knobs: TASK (pendulum), ROBOTS (8), PARALLELISM (2), PARTITIONS (4), LEARNER_ARGS,
-# FLEET_ARGS (extra options of `takeover learner` / `takeover fleet`), JAVA (java).
+# Other knobs: TASK (pendulum), ROBOTS (8), PARALLELISM (2), PARTITIONS (4), JOB_ARGS, LEARNER_ARGS,
+# FLEET_ARGS (extra options of the label job, `takeover learner`, `takeover fleet`), JAVA (java).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -199,7 +199,7 @@ echo "Submitting the label job ($job_jar)${resume[1]:+, resuming from ${resume[1
 # shellcheck disable=SC2086
 FLINK_CONF_DIR="$run_dir/conf" "$java" $flink_opens $log4j -cp "$flink_cp" org.apache.flink.client.cli.CliFrontend run -d \
   "${resume[@]}" -c io.takeover.flink.LabelJobMain "$job_jar" --bootstrap-servers "127.0.0.1:$kafka_port" \
-  --checkpoint-dir "file://$run_dir/checkpoints" --task "$task=$dims" --parallelism "$parallelism" \
+  --checkpoint-dir "file://$run_dir/checkpoints" --task "$task=$dims" --parallelism "$parallelism" ${JOB_ARGS:-} \
   >"$run_dir/logs/submit.log" 2>&1 || fail "submitting the label job" "$run_dir/logs/submit.log"
 job_id="$(grep -oE 'JobID [0-9a-f]{32}' "$run_dir/logs/submit.log" | head -n 1 | cut -d' ' -f2)"
 [ -n "$job_id" ] || fail "no job id in the client's output" "$run_dir/logs/submit.log"

@@ -24,6 +24,7 @@ public final class LabelJobMain {
               --task NAME=OBSxACT[,...]       tasks whose dimensions every step is checked against
               --topic-prefix PREFIX           default takeover.
               --parallelism N                 default 2
+              --checkpoint-interval-ms MS     default 2000: transitions become readable at each checkpoint
               --allowed-lateness-ms MS        default 2000
               --pre-takeover-steps K          default 10
               --takeover-ends-episode         the takeover transition is terminal for the critic
@@ -75,6 +76,7 @@ public final class LabelJobMain {
         return LabelJobSettings.local(bootstrap, checkpoints, dims)
                 .withTopics(new Topics(params.get("topic-prefix", Topics.DEFAULT_PREFIX)))
                 .withParallelism(params.getInt("parallelism", 2))
+                .withCheckpointInterval(Duration.ofMillis(params.getLong("checkpoint-interval-ms", 2000)))
                 .withLabel(label);
     }
 
