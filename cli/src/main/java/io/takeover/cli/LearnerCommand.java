@@ -104,10 +104,9 @@ final class LearnerCommand implements Runnable {
                         worker.learner().publishedVersion(), worker.board().totals(),
                         worker.replay().table(ReplaySettings.ONLINE).size(), worker.learner().stepsPerSecond(),
                         worker.learner().gradientSteps()));
-                if (worker.learner().failure() != null) {
-                    System.out.println("The learner stopped: " + worker.learner().failure() + " (details in the log).");
+                if (worker.learner().failure() != null) { // the process ends, so that its supervisor restarts it
                     Runtime.getRuntime().removeShutdownHook(hook);
-                    throw new IllegalStateException("learner failed", worker.learner().failure());
+                    throw new IllegalStateException("the learner stopped", worker.learner().failure());
                 }
             }
         } catch (InterruptedException e) {
