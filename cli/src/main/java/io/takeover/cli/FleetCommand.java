@@ -55,6 +55,11 @@ final class FleetCommand implements Runnable {
             description = "Where records wait on disk while Kafka is down; TAKEOVER_SPOOL_DIR (default ${DEFAULT-VALUE}).")
     Path spoolDir;
 
+    @Option(names = "--client-rack", defaultValue = "${env:TAKEOVER_CLIENT_RACK}",
+            description = "Where these robots are (Kafka's client.rack): with rack-aware brokers, policy snapshots "
+                    + "come from the nearest replica; TAKEOVER_CLIENT_RACK (default: from the partition leader).")
+    String clientRack;
+
     @Option(names = "--metrics-port", defaultValue = "${env:TAKEOVER_METRICS_PORT:-9465}",
             description = "Port serving the robots' Prometheus metrics at /metrics; TAKEOVER_METRICS_PORT "
                     + "(default ${DEFAULT-VALUE}; 0: any free port).")
@@ -90,7 +95,7 @@ final class FleetCommand implements Runnable {
         }, "takeover-fleet-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         PrometheusRegistry metrics = new PrometheusRegistry();
-        try (PolicySubscriber policies = new PolicySubscriber(bootstrap, Topics.DEFAULT, spec);
+        try (PolicySubscriber policies = new PolicySubscriber(bootstrap, Topics.DEFAULT, spec, clientRack);
                 KafkaOutbox outbox = new KafkaOutbox(bootstrap, Topics.DEFAULT, KafkaOutbox.Settings.in(spoolDir));
                 Fleet fleet = new Fleet(settings, policies, outbox);
                 HTTPServer server = HTTPServer.builder().port(metricsPort).registry(metrics).buildAndStart()) {

@@ -126,6 +126,7 @@ class SeparateProcessesTest {
         int flinkMetrics = PORTS.get("FLINK_METRICS_PORT");
         start.environment().put("FLINK_METRICS_PORTS", flinkMetrics + "-" + (flinkMetrics + 1));
         start.environment().put("ROBOTS", "4");
+        start.environment().put("FLEET_ARGS", "--client-rack zone-a"); // a broker without racks: still the leader
         start.environment().put("LEARNER_ARGS", "--critics 2 --batch-size 128 --min-replay 300 --publish-every 100");
         Process script = start.start();
         boolean done = script.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS);

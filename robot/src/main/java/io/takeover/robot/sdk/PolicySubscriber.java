@@ -45,10 +45,22 @@ public final class PolicySubscriber implements PolicySource, AutoCloseable {
     }
 
     public PolicySubscriber(String bootstrapServers, Topics topics, TaskSpec task) {
+        this(bootstrapServers, topics, task, null);
+    }
+
+    /**
+     * @param rack where this robot is ({@code client.rack}): with brokers that select replicas by
+     *             rack, snapshots are fetched from the nearest replica instead of all from the
+     *             partition's leader; null for the leader
+     */
+    public PolicySubscriber(String bootstrapServers, Topics topics, TaskSpec task, String rack) {
         this(task);
         Properties settings = new Properties();
         settings.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         settings.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 32 << 20);
+        if (rack != null && !rack.isBlank()) {
+            settings.put(ConsumerConfig.CLIENT_RACK_CONFIG, rack);
+        }
         this.follower = new TopicFollower(bootstrapServers, topics.policies(), settings, Map.of(), records -> {
             for (ConsumerRecord<String, byte[]> record : records) {
                 if (task.name().equals(record.key())) {
