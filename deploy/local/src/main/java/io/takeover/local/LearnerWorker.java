@@ -13,10 +13,6 @@ import io.takeover.replay.store.ReplayStore;
 import io.takeover.robot.task.TaskSpec;
 import io.takeover.schemas.Topics;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One task's learning side: its replay store fed from the transitions topic, the learner
@@ -25,8 +21,6 @@ import org.slf4j.LoggerFactory;
  * {@code takeover learner} runs one per process (one learner per task).
  */
 public final class LearnerWorker implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(LearnerWorker.class);
 
     /**
      * @param task          the task learned
@@ -41,7 +35,7 @@ public final class LearnerWorker implements AutoCloseable {
     public record Settings(TaskSpec task, Path dataDir, long replayCapacity, long minReplaySize, int publishEvery,
             SacSettings sac, String algorithm, String device) {}
 
-    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final StartedParts started = new StartedParts();
     private final ReplayStore replay;
     private final Learner learner;
     private final FleetStatsBoard board;
@@ -78,8 +72,7 @@ public final class LearnerWorker implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T track(T part) {
-        started.push(part);
-        return part;
+        return started.track(part);
     }
 
     public ReplayStore replay() {
@@ -95,14 +88,7 @@ public final class LearnerWorker implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        while (!started.isEmpty()) {
-            AutoCloseable part = started.pop();
-            try {
-                part.close();
-            } catch (Exception e) {
-                LOG.warn("while stopping {}: {}", part.getClass().getSimpleName(), e.toString());
-            }
-        }
+    public void close() {
+        started.close();
     }
 }

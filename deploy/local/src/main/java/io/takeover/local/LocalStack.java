@@ -16,15 +16,11 @@ import io.takeover.robot.sdk.PolicySubscriber;
 import io.takeover.robot.task.TaskSpec;
 import io.takeover.robot.task.Tasks;
 import io.takeover.schemas.Topics;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The whole loop in one JVM: embedded Kafka, the label job on a Flink MiniCluster, the
@@ -33,10 +29,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalStack implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
     private static final int DATA_PARTITIONS = 4;
 
-    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final StartedParts started = new StartedParts();
     private final EmbeddedKafka kafka;
     private final LearnerWorker worker;
     private final Fleet fleet;
@@ -65,7 +60,7 @@ public final class LocalStack implements AutoCloseable {
             flink.set(RestOptions.PORT, freePort()); // Flink's REST API: checkpoint statistics come from it
             JobClient jobClient = job.start(StreamExecutionEnvironment.createLocalEnvironment(flink));
             restPort = flink.get(RestOptions.PORT);
-            started.push(() -> jobClient.cancel().get());
+            started.track(() -> jobClient.cancel().get());
 
             worker = track(LearnerWorker.start(kafka.bootstrapServers(), topics, new LearnerWorker.Settings(task,
                     settings.dataDir(), 1_000_000, settings.minReplaySize(), settings.publishEvery(), SacSettings.DEFAULT
@@ -102,8 +97,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T track(T part) {
-        started.push(part);
-        return part;
+        return started.track(part);
     }
 
     /** Port of the label job's Flink REST API (and web UI). */
@@ -152,14 +146,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** Idempotent; Ctrl-C and the end of {@code --duration} may both ask. */
     @Override
-    public synchronized void close() {
-        while (!started.isEmpty()) {
-            AutoCloseable part = started.pop();
-            try {
-                part.close();
-            } catch (Exception e) {
-                LOG.warn("while stopping {}: {}", part.getClass().getSimpleName(), e.toString());
-            }
-        }
+    public void close() {
+        started.close();
     }
 }
