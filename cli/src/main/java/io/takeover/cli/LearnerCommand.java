@@ -69,6 +69,12 @@ final class LearnerCommand implements Runnable {
             description = "Gradient steps between published policies; TAKEOVER_PUBLISH_EVERY (default ${DEFAULT-VALUE}).")
     int publishEvery;
 
+    @Option(names = "--publish-interval", defaultValue = "${env:TAKEOVER_PUBLISH_INTERVAL:-30s}",
+            converter = DurationConverter.class,
+            description = "Longest time between published policies, whichever of the two comes first; "
+                    + "TAKEOVER_PUBLISH_INTERVAL (default ${DEFAULT-VALUE}).")
+    Duration publishInterval;
+
     @Option(names = "--flink-rest", defaultValue = "${env:TAKEOVER_FLINK_REST}",
             description = "Flink's REST API (e.g. http://jobmanager:8081): the label job's checkpoint figures are "
                     + "served beside the learner's; TAKEOVER_FLINK_REST (default: none).")
@@ -83,7 +89,7 @@ final class LearnerCommand implements Runnable {
         long started = System.nanoTime();
         PrometheusRegistry metrics = new PrometheusRegistry();
         LearnerWorker.Settings settings = new LearnerWorker.Settings(Tasks.spec(task), dataDir, replayCapacity,
-                minReplay, publishEvery, SacSettings.DEFAULT.withCritics(critics).withBatchSize(batchSize), algorithm,
+                minReplay, publishEvery, publishInterval, SacSettings.DEFAULT.withCritics(critics).withBatchSize(batchSize), algorithm,
                 device);
         CountDownLatch stop = new CountDownLatch(1);
         try (LearnerWorker worker = LearnerWorker.start(bootstrap, Topics.DEFAULT, settings, metrics);

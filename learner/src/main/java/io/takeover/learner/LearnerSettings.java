@@ -38,6 +38,9 @@ public record LearnerSettings(String task, int obsDim, float[] actionLow, float[
         if (!algorithm.equals(RLIF) && !algorithm.equals(HG_DAGGER)) {
             throw new IllegalArgumentException("algorithm must be rlif or hg-dagger, got " + algorithm);
         }
+        if (publishInterval.toMillis() < 1) {
+            throw new IllegalArgumentException("publish interval must be positive, got " + publishInterval);
+        }
         if (!device.equals("cpu") && !device.equals("gpu")) {
             throw new IllegalArgumentException("device must be cpu or gpu, got " + device);
         }
@@ -52,6 +55,11 @@ public record LearnerSettings(String task, int obsDim, float[] actionLow, float[
 
     public LearnerSettings withPublishEvery(int steps) {
         return new LearnerSettings(task, obsDim, actionLow, actionHigh, sac, minReplaySize, steps, publishInterval,
+                checkpointDir, checkpointEvery, device, threads, algorithm);
+    }
+
+    public LearnerSettings withPublishInterval(Duration interval) {
+        return new LearnerSettings(task, obsDim, actionLow, actionHigh, sac, minReplaySize, publishEvery, interval,
                 checkpointDir, checkpointEvery, device, threads, algorithm);
     }
 

@@ -13,6 +13,7 @@ import io.takeover.replay.store.ReplayStore;
 import io.takeover.robot.task.TaskSpec;
 import io.takeover.schemas.Topics;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * One task's learning side: its replay store fed from the transitions topic, the learner
@@ -28,12 +29,13 @@ public final class LearnerWorker implements AutoCloseable {
      * @param replayCapacity transitions the replay keeps (the oldest go first; interventions are kept longer)
      * @param minReplaySize transitions before training starts
      * @param publishEvery  gradient steps between published policies
+     * @param publishInterval longest time between published policies (whichever comes first)
      * @param sac           hyper-parameters (critics, batch size, seed …)
      * @param algorithm     {@code rlif} or {@code hg-dagger}
      * @param device        {@code cpu} or {@code gpu}
      */
     public record Settings(TaskSpec task, Path dataDir, long replayCapacity, long minReplaySize, int publishEvery,
-            SacSettings sac, String algorithm, String device) {}
+            Duration publishInterval, SacSettings sac, String algorithm, String device) {}
 
     private final StartedParts started = new StartedParts();
     private final ReplayStore replay;
@@ -53,7 +55,8 @@ public final class LearnerWorker implements AutoCloseable {
             PolicyPublisher publisher = track(new PolicyPublisher(bootstrapServers, topics));
             learner = track(new Learner(LearnerSettings.of(task.name(), task.obsDim(), task.actionLow(),
                     task.actionHigh(), settings.sac(), settings.minReplaySize(), settings.dataDir().resolve("learner"))
-                    .withPublishEvery(settings.publishEvery()).withAlgorithm(settings.algorithm())
+                    .withPublishEvery(settings.publishEvery()).withPublishInterval(settings.publishInterval())
+                    .withAlgorithm(settings.algorithm())
                     .withDevice(settings.device()), replay, publisher).start());
             LearnerMetrics.register(metrics, learner);
 

@@ -16,6 +16,7 @@ import io.takeover.robot.sdk.PolicySubscriber;
 import io.takeover.robot.task.TaskSpec;
 import io.takeover.robot.task.Tasks;
 import io.takeover.schemas.Topics;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -63,7 +64,8 @@ public final class LocalStack implements AutoCloseable {
             started.track(() -> jobClient.cancel().get());
 
             worker = track(LearnerWorker.start(kafka.bootstrapServers(), topics, new LearnerWorker.Settings(task,
-                    settings.dataDir(), 1_000_000, settings.minReplaySize(), settings.publishEvery(), SacSettings.DEFAULT
+                    settings.dataDir(), 1_000_000, settings.minReplaySize(), settings.publishEvery(), Duration.ofSeconds(30),
+                    SacSettings.DEFAULT
                     .withBatchSize(settings.batchSize()).withCritics(settings.critics()).withSeed(settings.seed()),
                     settings.algorithm(), "cpu"), metrics));
             CheckpointMetrics.register(metrics, restPort, jobClient.getJobID().toString());
