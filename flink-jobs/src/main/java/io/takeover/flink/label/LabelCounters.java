@@ -14,9 +14,11 @@ final class LabelCounters {
     final Counter missingSteps;
     final Counter lateSteps;
     final Counter lateInterventions;
+    final Counter unknownEpisodeInterventions;
     final Counter repeatedTakeovers;
     final Counter unmatchedHandbacks;
     final Counter abandonedEpisodes;
+    final Counter quietSettles;
     final Counter transitionsOut;
     final Counter operatorSteps;
 
@@ -27,9 +29,11 @@ final class LabelCounters {
         missingSteps = labels.counter("missing_steps");
         lateSteps = labels.counter("late_steps");
         lateInterventions = labels.counter("late_interventions");
+        unknownEpisodeInterventions = labels.counter("unknown_episode_interventions");
         repeatedTakeovers = labels.counter("repeated_takeovers");
         unmatchedHandbacks = labels.counter("unmatched_handbacks");
         abandonedEpisodes = labels.counter("abandoned_episodes");
+        quietSettles = labels.counter("quiet_settles");
         MetricGroup pipeline = operator.addGroup("pipeline");
         transitionsOut = pipeline.counter("transitions_out");
         operatorSteps = pipeline.counter("operator_steps");

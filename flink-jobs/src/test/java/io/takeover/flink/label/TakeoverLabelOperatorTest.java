@@ -135,7 +135,7 @@ class TakeoverLabelOperatorTest {
         var harness = harness();
         feed(harness, episode(), takeoverAt3HandbackAt5());
         assertEquals(6, harness.extractOutputValues().size());
-        assertEquals(0, stateLeft(harness), "no state left for the robot");
+        assertEquals(1, stateLeft(harness), "nothing left of the robot but its final mark");
         assertEquals(0, harness.numEventTimeTimers(), "no timers");
     }
 
@@ -168,7 +168,7 @@ class TakeoverLabelOperatorTest {
         out.addAll(after.extractOutputValues());
 
         assertEquals(run(steps, takeoverAt3HandbackAt5()), out);
-        assertEquals(0, stateLeft(after));
+        assertEquals(1, stateLeft(after), "the final mark");
     }
 
     @Test
@@ -179,7 +179,7 @@ class TakeoverLabelOperatorTest {
         assertTrue(stateLeft(harness) > 0, "the episode is still open");
         harness.processBothWatermarks(new Watermark(at(3) + Duration.ofMinutes(10).toMillis()));
         assertEquals(3, harness.extractOutputValues().size());
-        assertEquals(0, stateLeft(harness));
+        assertEquals(1, stateLeft(harness), "the final mark");
     }
 
     @Test
@@ -232,13 +232,147 @@ class TakeoverLabelOperatorTest {
     }
 
     @Test
-    void interventionsForARobotThatNeverStepsAreCleared() throws Exception {
+    void interventionsForARobotThatNeverStepsAreDeadLetteredAndCleared() throws Exception {
         var harness = harness();
         harness.processElement2(sourced(intervention(InterventionKind.TAKEOVER, 0)), at(0));
         harness.processBothWatermarks(new Watermark(at(0) + 1_000));
-        assertTrue(stateLeft(harness) > 0);
+        assertTrue(stateLeft(harness) > 1, "waits the allowed lateness for a step of its episode");
+        harness.processBothWatermarks(new Watermark(at(0) + 2_000));
+        assertEquals(List.of("UNKNOWN_EPISODE"), reasons(harness));
         harness.processBothWatermarks(new Watermark(at(0) + Duration.ofMinutes(10).toMillis()));
-        assertEquals(0, stateLeft(harness));
+        assertEquals(1, stateLeft(harness), "the final mark");
+    }
+
+    @Test
+    void aTakeoverCarriesNoFurtherThanItsEpisode() throws Exception {
+        var harness = harness();
+        feed(harness, episode(), List.of(intervention(InterventionKind.TAKEOVER, 5))); // never handed back
+        for (Step s : episodeTwo()) {
+            harness.processElement1(s, s.getEventTime().toEpochMilli());
+        }
+        harness.processBothWatermarks(new Watermark(E2 + at(6) - T0 + 10_000));
+        List<Transition> second = episodeOf(harness.extractOutputValues(), "e2");
+        assertEquals(6, second.size());
+        assertTrue(second.stream().allMatch(t -> t.getSource() == Control.POLICY && !t.getTakeover()),
+                "the next episode starts with the policy in control: " + second);
+    }
+
+    @Test
+    void aLateTakeoverForAnEndedEpisodeIsDeadLetteredAndLeavesTheNextEpisodeAlone() throws Exception {
+        var harness = harness();
+        feed(harness, episode(), List.of()); // e1 ends, is labelled, and the robot leaves the heap
+        assertEquals(0, ((TakeoverLabelOperator) harness.getOperator()).robotsInMemory());
+        harness.snapshot(++checkpoints, 0); // its final mark goes to keyed state
+        // 25 s later, as the next episode begins, a takeover of e1 from inside e1
+        List<Step> next = episodeTwo();
+        harness.processElement1(next.get(0), next.get(0).getEventTime().toEpochMilli());
+        harness.processElement2(sourced(intervention(InterventionKind.TAKEOVER, 3)), at(3));
+        for (Step s : next.subList(1, next.size())) {
+            harness.processElement1(s, s.getEventTime().toEpochMilli());
+        }
+        harness.processBothWatermarks(new Watermark(E2 + at(6) - T0 + 10_000));
+
+        List<Transition> second = episodeOf(harness.extractOutputValues(), "e2");
+        assertEquals(6, second.size());
+        assertTrue(second.stream().allMatch(t -> t.getSource() == Control.POLICY && !t.getTakeover()),
+                "e2 untouched: " + second);
+        assertEquals(List.of("LATE_INTERVENTION"), reasons(harness));
+        assertTrue(harness.getSideOutput(DeadLetters.TAG).peek().getValue().getMessage().contains("episode e1"));
+    }
+
+    @Test
+    void aLateTakeoverIsDeadLetteredWhetherTheFinalMarkIsOnTheHeapOrRestored() throws Exception {
+        var harness = harness();
+        feed(harness, episode(), List.of());
+        OperatorSubtaskState snapshot = harness.snapshot(++checkpoints, 0);
+        harness.close();
+        var after = new KeyedTwoInputStreamOperatorTestHarness<>(new TakeoverLabelOperator(SETTINGS),
+                Step::getRobotId, SourcedIntervention::robotId, Types.STRING);
+        after.initializeState(snapshot);
+        after.open();
+        after.processElement2(sourced(intervention(InterventionKind.TAKEOVER, 3)), at(3));
+        for (Step s : episode()) { // and e1's steps again: already final, not labelled twice
+            after.processElement1(s, s.getEventTime().toEpochMilli());
+        }
+        after.processBothWatermarks(new Watermark(at(6) + 20_000));
+        assertEquals(List.of(), after.extractOutputValues());
+        assertEquals(List.of("LATE_INTERVENTION"), reasons(after));
+    }
+
+    @Test
+    void anInterventionNamingAnotherEpisodeChangesNoLabelOfThisOne() throws Exception {
+        var harness = harness();
+        Intervention wrong = Intervention.newBuilder(intervention(InterventionKind.TAKEOVER, 3)).setEpisodeId("e0")
+                .build();
+        feed(harness, episode(), List.of(wrong));
+        List<Transition> out = harness.extractOutputValues();
+        assertEquals(6, out.size());
+        assertTrue(out.stream().noneMatch(Transition::getTakeover));
+        assertEquals(List.of("UNKNOWN_EPISODE"), reasons(harness));
+        assertTrue(harness.getSideOutput(DeadLetters.TAG).peek().getValue().getMessage().contains("e1"));
+    }
+
+    @Test
+    void aQuietRobotIsLabelledAfterTheLatenessPlusTheQuietTime() throws Exception {
+        var harness = harness();
+        harness.setProcessingTime(0);
+        List<Step> unfinished = episode().subList(0, 5);
+        for (Step s : unfinished) {
+            harness.processElement1(s, s.getEventTime().toEpochMilli());
+        }
+        harness.processElement2(sourced(intervention(InterventionKind.TAKEOVER, 4)), at(4));
+        harness.processBothWatermarks(new Watermark(at(4))); // then nothing more arrives: the watermark stands
+        long delay = SETTINGS.quietDelay().toMillis();
+        harness.setProcessingTime(delay - 100);
+        assertEquals(0, harness.extractOutputValues().size(), "still within the lateness and quiet time");
+        harness.setProcessingTime(delay + 1_000);
+        List<Transition> out = harness.extractOutputValues();
+        assertEquals(List.of(0L, 1L, 2L, 3L), out.stream().map(Transition::getStep).toList(),
+                "every step that has a successor, the held-back ones included");
+        assertEquals(List.of(3L), out.stream().filter(Transition::getTakeover).map(Transition::getStep).toList());
+
+        // the labels are final now: a takeover from before them is late
+        harness.processElement2(sourced(intervention(InterventionKind.HANDBACK, 2)), at(2));
+        assertEquals(List.of("LATE_INTERVENTION"), reasons(harness));
+    }
+
+    @Test
+    void aRobotIsNotRushedWhileTheWatermarkMoves() throws Exception {
+        var harness = harness();
+        harness.setProcessingTime(0);
+        for (Step s : episode().subList(0, 5)) {
+            harness.processElement1(s, s.getEventTime().toEpochMilli());
+        }
+        long delay = SETTINGS.quietDelay().toMillis();
+        for (long t = 0; t <= 3 * delay; t += 500) { // other robots keep time moving, slowly
+            harness.processBothWatermarks(new Watermark(at(0) - 10_000 + t / 100));
+            harness.setProcessingTime(t);
+        }
+        assertEquals(0, harness.extractOutputValues().size(), "the watermark, not the clock, decides");
+    }
+
+    /** The robot's next episode, 25 s after the first one's end. */
+    private static final long E2 = at(6) + 25_000;
+
+    private static List<Step> episodeTwo() {
+        List<Step> steps = new ArrayList<>();
+        for (int k = 0; k <= 6; k++) {
+            Step s = step("e2", k, k == 6);
+            s.setEventTime(Instant.ofEpochMilli(E2 + k * DT));
+            steps.add(s);
+        }
+        return steps;
+    }
+
+    private static List<Transition> episodeOf(List<Transition> out, String episode) {
+        return out.stream().filter(t -> t.getEpisodeId().equals(episode)).toList();
+    }
+
+    private static List<String> reasons(
+            KeyedTwoInputStreamOperatorTestHarness<String, Step, SourcedIntervention, Transition> harness) {
+        var deadLetters = harness.getSideOutput(DeadLetters.TAG);
+        return deadLetters == null ? List.of()
+                : deadLetters.stream().map(r -> r.getValue().getReason()).toList();
     }
 
     private static List<Transition> run(List<Step> steps, List<Intervention> interventions) throws Exception {
