@@ -12,7 +12,8 @@ import java.util.function.ToLongFunction;
 /**
  * The robots: how many, the oldest and newest policy version they act with, and their SDK's
  * side: snapshots the policy subscriber rejected and the version it holds, records the outbox
- * had acknowledged or lost.
+ * had acknowledged or lost, spooled records it found torn or corrupt, and whether its sender
+ * stopped.
  */
 public final class RobotMetrics {
 
@@ -32,6 +33,13 @@ public final class RobotMetrics {
         CounterWithCallback.builder().name("takeover_robot_records_failed")
                 .help("Steps and interventions Kafka refused after retries.").labelNames("task")
                 .callback(cb -> cb.call(outbox.failed(), task)).register(registry);
+        CounterWithCallback.builder().name("takeover_robot_outbox_spool_records_dropped")
+                .help("Spooled records found torn or corrupt when the outbox opened its spool: cut off or moved aside,"
+                        + " not sent.").labelNames("task")
+                .callback(cb -> cb.call(outbox.spoolRecordsDropped(), task)).register(registry);
+        GaugeWithCallback.builder().name("takeover_robot_outbox_sender_failed")
+                .help("1 once the outbox's sender stopped on an error: records are spooled, not sent, until a restart.")
+                .labelNames("task").callback(cb -> cb.call(outbox.healthy() ? 0 : 1, task)).register(registry);
         GaugeWithCallback.builder().name("takeover_robots").help("Robots running.").labelNames("task")
                 .callback(cb -> cb.call(fleet.robots().size(), task)).register(registry);
         version(registry, fleet, task, "takeover_robots_oldest_policy_version",

@@ -8,14 +8,17 @@ import io.takeover.schemas.wire.Codecs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -27,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * a sender thread; when Kafka is slow or down and the queue is full, they go to a spool file on
  * local disk, and are sent from there, in order, once Kafka takes them again. Idempotent
  * producer: retries never duplicate or reorder a robot's records. A spool left by a run that
- * stopped before Kafka came back is sent first by the next.
+ * stopped before Kafka came back is sent first by the next; what a power loss tore or a bad disk
+ * damaged in it is cut off or moved aside first, logged, and counted ({@link #spoolRecordsDropped}).
+ * If the sender thread stops on an error, {@link #senderFailure} says why, and records go on to
+ * the spool for the next run to send.
  */
 public final class KafkaOutbox implements RobotOutbox {
 
@@ -53,8 +59,12 @@ public final class KafkaOutbox implements RobotOutbox {
     private final AtomicLong spooled = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong spoolDropped = new AtomicLong();
     private final Thread sender;
     private volatile boolean closing;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean abandoned; // close gave up waiting and interrupted the sender
+    private volatile Throwable senderFailure; // written under spoolLock
 
     public KafkaOutbox(String bootstrapServers, Topics topics, Settings settings) {
         Properties props = new Properties();
@@ -71,7 +81,7 @@ public final class KafkaOutbox implements RobotOutbox {
         this.settings = settings;
         this.queue = new ArrayBlockingQueue<>(settings.memoryRecords());
         if (Files.exists(settings.spool())) {
-            spool = new OutboxSpool(settings.spool());
+            spool = openSpool();
             LOG.info("sending what an earlier run spooled to {} first", settings.spool());
         }
         this.sender = new Thread(this::send, "outbox-sender");
@@ -91,19 +101,28 @@ public final class KafkaOutbox implements RobotOutbox {
                 intervention.getEventTime().toEpochMilli(), Codecs.INTERVENTION.encode(intervention)));
     }
 
-    /** Never waits for Kafka: to memory while there is room and nothing is spooled, else to disk. */
+    /**
+     * Never waits for Kafka: to memory while there is room, nothing is spooled and the sender
+     * runs, else to disk.
+     */
     private void offer(Entry entry) {
         synchronized (spoolLock) {
-            if (spool == null && queue.offer(entry)) {
+            if (spool == null && senderFailure == null && queue.offer(entry)) {
                 return;
             }
             if (spool == null) {
-                spool = new OutboxSpool(settings.spool());
+                spool = openSpool();
                 LOG.warn("Kafka is not keeping up: spooling records to {}", settings.spool());
             }
             spool.append(entry);
             spooled.incrementAndGet();
         }
+    }
+
+    private OutboxSpool openSpool() {
+        OutboxSpool opened = new OutboxSpool(settings.spool());
+        spoolDropped.addAndGet(opened.dropped());
+        return opened;
     }
 
     /**
@@ -138,8 +157,37 @@ public final class KafkaOutbox implements RobotOutbox {
                     }
                 }
             }
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | InterruptException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            if (!abandoned) {
+                stopped(e);
+            }
+        }
+    }
+
+    /**
+     * Says that the sender stopped, and sends what comes from now on to the spool: the next run
+     * sends it. Records in memory go there too while nothing is spooled yet; otherwise they came
+     * before the spool's, would be out of order behind them, and are lost at close.
+     */
+    private void stopped(Throwable cause) {
+        synchronized (spoolLock) {
+            senderFailure = cause;
+            LOG.error("the outbox sender stopped: nothing more goes to Kafka in this run; records are spooled"
+                    + " to {} for the next run", settings.spool(), cause);
+            try {
+                if (spool == null) {
+                    spool = openSpool();
+                    for (Entry e = queue.poll(); e != null; e = queue.poll()) {
+                        spool.append(e);
+                        spooled.incrementAndGet();
+                    }
+                }
+                spool.flush();
+            } catch (RuntimeException e) {
+                LOG.error("cannot spool the records in memory either: {}", e.toString());
+            }
         }
     }
 
@@ -169,9 +217,28 @@ public final class KafkaOutbox implements RobotOutbox {
         return failed.get();
     }
 
-    /** Records that went to the spool file because memory was full. */
+    /** Records that went to the spool file because memory was full (or the sender had stopped). */
     public long spooled() {
         return spooled.get();
+    }
+
+    /**
+     * Records an earlier run spooled that were torn or corrupt when this outbox opened the spool,
+     * and are not sent: cut off, or moved aside to {@code <spool>.corrupt-<time>} (records behind
+     * a damaged length count as one: nothing says where they start).
+     */
+    public long spoolRecordsDropped() {
+        return spoolDropped.get();
+    }
+
+    /** Why the sender thread stopped, if it did: then nothing more is sent until a restart. */
+    public Optional<Throwable> senderFailure() {
+        return Optional.ofNullable(senderFailure);
+    }
+
+    /** Whether the sender thread still sends (false once it stopped on an error). */
+    public boolean healthy() {
+        return senderFailure == null;
     }
 
     /**
@@ -180,16 +247,27 @@ public final class KafkaOutbox implements RobotOutbox {
      * logged.
      */
     public void close(Duration timeout) {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         closing = true;
         try {
             sender.join(timeout.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (sender.isAlive()) {
+        boolean alive = sender.isAlive();
+        Throwable failure = senderFailure;
+        if (alive) {
+            abandoned = true;
             sender.interrupt();
             LOG.error("Kafka did not take everything within {}: {} records in memory are lost{}", timeout,
                     queue.size(), hasSpool() ? "; the spool " + settings.spool() + " is kept for the next run" : "");
+        } else if (failure != null) {
+            LOG.error("the outbox sender had stopped ({}): {} records in memory are lost; the spool {} is kept for"
+                    + " the next run", failure.toString(), queue.size(), settings.spool());
+        }
+        if (alive || failure != null) {
             synchronized (spoolLock) {
                 if (spool != null) {
                     spool.close();

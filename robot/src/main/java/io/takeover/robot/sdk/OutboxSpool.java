@@ -3,18 +3,19 @@ package io.takeover.robot.sdk;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
  * Records a robot could not keep in memory, on local disk in the order they came: appended by
- * the control loop, read back from the start by the sender. One file; a record is its topic,
- * key and value, length-prefixed, and its timestamp. Not thread-safe: the outbox guards it.
+ * the control loop, read back from the start by the sender. One file; each record carries its
+ * length and a checksum ({@link SpoolFormat}), and opening the file first cuts off or moves aside
+ * what a power loss or a bad disk damaged ({@link SpoolRecovery}). Not thread-safe: the outbox
+ * guards it.
  */
 final class OutboxSpool implements AutoCloseable {
 
@@ -22,32 +23,40 @@ final class OutboxSpool implements AutoCloseable {
     record Entry(String topic, String key, long timestamp, byte[] value) {}
 
     private final Path file;
-    private final DataOutputStream out;
+    private final OutputStream out;
     private final DataInputStream in;
+    private final long dropped;
     private long written;
-    private long read;
+    private long read = SpoolFormat.HEADER;
 
-    /** Opens {@code file}, keeping what a previous run left there to be read first. */
+    /**
+     * Opens {@code file}, keeping the whole records a previous run left there to be read first;
+     * {@link #dropped} says how many it could not keep.
+     */
     OutboxSpool(Path file) {
         try {
             Files.createDirectories(file.getParent());
             this.file = file;
-            this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16));
+            this.dropped = SpoolRecovery.recover(file);
+            this.out = new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.APPEND), 1 << 16);
             this.written = Files.size(file);
             this.in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+            in.skipNBytes(SpoolFormat.HEADER);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the outbox spool " + file + ": " + e.getMessage(), e);
         }
     }
 
+    /** Records the previous run left that were torn or corrupt, found when this spool opened. */
+    long dropped() {
+        return dropped;
+    }
+
     void append(Entry e) {
         try {
-            written += writeBytes(e.topic().getBytes(StandardCharsets.UTF_8));
-            written += writeBytes(e.key().getBytes(StandardCharsets.UTF_8));
-            written += writeBytes(e.value());
-            out.writeLong(e.timestamp());
-            written += 8;
+            byte[] record = SpoolFormat.encode(e);
+            out.write(record);
+            written += record.length;
         } catch (IOException x) {
             throw new UncheckedIOException("cannot append to the outbox spool " + file + ": " + x.getMessage(), x);
         }
@@ -68,15 +77,21 @@ final class OutboxSpool implements AutoCloseable {
         return read < end;
     }
 
+    /** The next record; one damaged since this spool opened is an error naming the file and offset. */
     Entry next() {
         try {
-            byte[] topic = readBytes();
-            byte[] key = readBytes();
-            byte[] value = readBytes();
-            long timestamp = in.readLong();
-            read += 4 + topic.length + 4 + key.length + 4 + value.length + 8;
-            return new Entry(new String(topic, StandardCharsets.UTF_8), new String(key, StandardCharsets.UTF_8),
-                    timestamp, value);
+            int length = in.readInt();
+            int crc = in.readInt();
+            if (!SpoolFormat.plausible(length)) {
+                throw corrupt("an impossible length " + length);
+            }
+            byte[] body = new byte[length];
+            in.readFully(body);
+            if (SpoolFormat.crc(body, 0, length) != crc) {
+                throw corrupt("checksum mismatch");
+            }
+            read += SpoolFormat.FRAME + length;
+            return SpoolFormat.decode(body);
         } catch (IOException x) {
             throw new UncheckedIOException("cannot read the outbox spool " + file + ": " + x.getMessage(), x);
         }
@@ -101,15 +116,8 @@ final class OutboxSpool implements AutoCloseable {
         }
     }
 
-    private long writeBytes(byte[] bytes) throws IOException {
-        out.writeInt(bytes.length);
-        out.write(bytes);
-        return 4L + bytes.length;
-    }
-
-    private byte[] readBytes() throws IOException {
-        byte[] bytes = new byte[in.readInt()];
-        in.readFully(bytes);
-        return bytes;
+    private IOException corrupt(String why) {
+        return new IOException("the record at byte " + read + " is corrupt (" + why
+                + "); the next start keeps the records before it and moves the rest aside");
     }
 }

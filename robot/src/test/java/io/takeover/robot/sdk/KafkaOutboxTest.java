@@ -9,9 +9,13 @@ import io.takeover.kafka.TopicCreator;
 import io.takeover.schemas.Step;
 import io.takeover.schemas.Topics;
 import io.takeover.schemas.wire.Codecs;
+import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,6 +82,125 @@ class KafkaOutboxTest {
                 assertFalse(Files.exists(settings.spool()), "the spool is deleted once sent");
             }
         }
+    }
+
+    /**
+     * A robot lost power while spooling: its spool ends in half a record. The next start sends
+     * every whole record before it, in order, counts the torn one, and goes on sending new steps.
+     */
+    @Test
+    void aSpoolTornByAPowerLossIsSentUpToTheTornRecordAndTheOutboxGoesOnSending() throws Exception {
+        Topics topics = Topics.DEFAULT;
+        KafkaOutbox.Settings settings = new KafkaOutbox.Settings(dir.resolve("outbox/outbox.spool"), 100, 1 << 20);
+        int spooled = 500;
+        int later = 200;
+        try (OutboxSpool spool = new OutboxSpool(settings.spool())) {
+            for (int k = 0; k < spooled; k++) {
+                Step s = step("robot-0", k);
+                spool.append(new OutboxSpool.Entry(topics.steps(), s.getRobotId(), s.getEventTime().toEpochMilli(),
+                        Codecs.STEP.encode(s)));
+            }
+        }
+        OutboxSpoolTest.truncate(settings.spool(), Files.size(settings.spool()) - 10);
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
+            TopicCreator.createAll(kafka.bootstrapServers(), topics, 2);
+            try (KafkaOutbox outbox = new KafkaOutbox(kafka.bootstrapServers(), topics, settings)) {
+                assertEquals(1, outbox.spoolRecordsDropped(), "the torn record");
+                for (int k = spooled; k < spooled + later; k++) {
+                    outbox.step(step("robot-0", k));
+                }
+                int expected = spooled - 1 + later;
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (outbox.sent() < expected && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertEquals(expected, outbox.sent(), "acknowledged by Kafka");
+                assertTrue(outbox.healthy(), () -> "sender: " + outbox.senderFailure());
+
+                List<Long> steps = readSteps(kafka.bootstrapServers(), topics, expected).get("robot-0");
+                List<Long> whole = new ArrayList<>();
+                for (long k = 0; k < spooled + later; k++) {
+                    if (k != spooled - 1) {
+                        whole.add(k);
+                    }
+                }
+                assertEquals(whole, steps, "every whole record once, in order; the torn one missing");
+            }
+        }
+    }
+
+    /**
+     * A record of the spool is damaged on disk while the outbox runs (Kafka is down until then).
+     * The sender sends what comes before it and stops there: the outbox says so and why, naming
+     * the spool and the offset, and later steps go on to the spool, where the next start finds
+     * the damage and sets it and what follows aside.
+     */
+    @Test
+    void aSenderThatStopsSaysWhyAndLaterStepsAreSpooledForTheNextRun() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Topics topics = Topics.DEFAULT;
+        KafkaOutbox.Settings settings = new KafkaOutbox.Settings(dir.resolve("outbox/outbox.spool"), 10, 1 << 20);
+        int steps = 3_000;
+        int damaged = 1_000; // of the spooled records
+        try (KafkaOutbox outbox = new KafkaOutbox("localhost:" + port, topics, settings)) {
+            for (int k = 0; k < steps; k++) {
+                outbox.step(step("robot-0", k));
+            }
+            long inMemory = steps - outbox.spooled(); // the sender waits for Kafka with the first of them
+            long at = recordStarts(settings.spool()).get(damaged);
+            OutboxSpoolTest.flip(settings.spool(), at + SpoolFormat.FRAME + 20);
+            assertTrue(outbox.healthy());
+
+            try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), port)) {
+                TopicCreator.createAll(kafka.bootstrapServers(), topics, 2);
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (outbox.healthy() && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertFalse(outbox.healthy(), "the sender stopped");
+                String why = outbox.senderFailure().orElseThrow().getMessage();
+                assertTrue(why.contains(settings.spool().toString()) && why.contains("byte " + at), why);
+
+                long sentBefore = inMemory + damaged;
+                long deadlineAcks = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (outbox.sent() < sentBefore && System.nanoTime() < deadlineAcks) {
+                    Thread.sleep(50);
+                }
+                assertEquals(sentBefore, outbox.sent(), "everything before the damaged record");
+
+                long spooledBefore = outbox.spooled();
+                for (int k = steps; k < steps + 5; k++) {
+                    outbox.step(step("robot-0", k));
+                }
+                assertEquals(spooledBefore + 5, outbox.spooled(), "later steps go to the spool");
+                outbox.close(Duration.ofSeconds(5));
+                assertEquals(sentBefore, outbox.sent(), "nothing sent after the sender stopped");
+            }
+            assertTrue(Files.exists(settings.spool()), "the spool is kept for the next run");
+            try (OutboxSpool next = new OutboxSpool(settings.spool())) {
+                assertEquals(outbox.spooled() - damaged, next.dropped(), "the next start sets the damage aside");
+            }
+        }
+    }
+
+    /** Where each record on disk starts, by walking the spool's lengths. */
+    private static List<Long> recordStarts(Path spool) throws IOException {
+        List<Long> starts = new ArrayList<>();
+        try (FileChannel channel = FileChannel.open(spool, StandardOpenOption.READ)) {
+            ByteBuffer length = ByteBuffer.allocate(4);
+            long size = channel.size();
+            for (long at = SpoolFormat.HEADER; at + SpoolFormat.FRAME <= size; ) {
+                length.clear();
+                channel.read(length, at);
+                starts.add(at);
+                at += SpoolFormat.FRAME + length.getInt(0);
+            }
+        }
+        return starts;
     }
 
     private static void publish(KafkaOutbox outbox, int from, int to) throws InterruptedException {
