@@ -75,6 +75,7 @@ final class LocalCommand implements Runnable {
                 System.out.println("Stopping …");
                 stop.countDown();
                 stack.close();
+                printSaved(stack);
             }, "takeover-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             System.out.printf("Ready in %.1f s. Kafka bootstrap: %s (topics takeover.*). %s%n",
@@ -83,6 +84,10 @@ final class LocalCommand implements Runnable {
                             + OperatorOptions.describe(settings.operator()) + "."
                             : "No simulated robots: produce Step and Intervention records to takeover.steps "
                                     + "and takeover.interventions.");
+            System.out.println(stack.labelJobResumedFrom()
+                    .map(point -> "Label job resumed from " + point + ": its waiting steps, positions and fleet "
+                            + "statistics carry on.")
+                    .orElse("Label job started afresh (no savepoint or checkpoint in " + dataDir + ")."));
             System.out.printf("Metrics: http://localhost:%d/metrics (replay, learner, fleet, robots, checkpoints); "
                     + "label job: the first free port of %s, /metrics. Flink: http://localhost:%d%n",
                     stack.metricsPort(), settings.jobMetricsPorts(), stack.flinkRestPort());
@@ -102,9 +107,18 @@ final class LocalCommand implements Runnable {
             }
             Runtime.getRuntime().removeShutdownHook(hook);
             System.out.println("Duration reached; stopping …");
+            stack.close();
+            printSaved(stack);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         System.out.println("Stopped.");
+    }
+
+    private static void printSaved(LocalStack stack) {
+        System.out.println(stack.labelJobSavepoint() != null
+                ? "Label job saved to " + stack.labelJobSavepoint() + "; the next start on this data directory resumes "
+                        + "from it."
+                : "Label job cancelled without a savepoint; the next start resumes from its latest checkpoint.");
     }
 }

@@ -16,12 +16,21 @@ import io.takeover.robot.sdk.PolicySubscriber;
 import io.takeover.robot.task.TaskSpec;
 import io.takeover.robot.task.Tasks;
 import io.takeover.schemas.Topics;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole loop in one JVM: embedded Kafka, the label job on a Flink MiniCluster, the
@@ -30,6 +39,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class LocalStack implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
     private static final int DATA_PARTITIONS = 4;
 
     private final StartedParts started = new StartedParts();
@@ -39,6 +49,8 @@ public final class LocalStack implements AutoCloseable {
     private final PrometheusRegistry metrics = new PrometheusRegistry();
     private final HTTPServer metricsServer;
     private int restPort;
+    private Optional<LabelJobResume.Point> resumedFrom = Optional.empty();
+    private volatile String savedTo;
     private final PolicySubscriber subscriber;
 
     private LocalStack(LocalSettings settings) throws Exception {
@@ -49,6 +61,8 @@ public final class LocalStack implements AutoCloseable {
             kafka = track(EmbeddedKafka.start(settings.dataDir().resolve("kafka"), settings.kafkaPort()));
             TopicCreator.createAll(kafka.bootstrapServers(), topics, DATA_PARTITIONS);
 
+            LabelJobResume resume = new LabelJobResume(settings.dataDir().resolve("checkpoints"),
+                    settings.dataDir().resolve("savepoints"));
             LabelJob job = new LabelJob(LabelJobSettings.local(kafka.bootstrapServers(),
                     settings.dataDir().resolve("checkpoints").toUri().toString(),
                     Map.of(task.name(), new int[] {task.obsDim(), task.actDim()})));
@@ -59,9 +73,14 @@ public final class LocalStack implements AutoCloseable {
             flink.setString("metrics.reporter.prom.port", settings.jobMetricsPorts());
             flink.setString("metrics.reporter.prom.filter.includes", LabelJob.METRICS_FILTER);
             flink.set(RestOptions.PORT, freePort()); // Flink's REST API: checkpoint statistics come from it
+            resumedFrom = resume.latest();
+            resumedFrom.ifPresent(point -> {
+                flink.set(StateRecoveryOptions.SAVEPOINT_PATH, point.dir().toUri().toString());
+                resume.pruneAllBut(point);
+            });
             JobClient jobClient = job.start(StreamExecutionEnvironment.createLocalEnvironment(flink));
             restPort = flink.get(RestOptions.PORT);
-            started.track(() -> jobClient.cancel().get());
+            started.track(() -> stopLabelJob(jobClient, resume.savepoints()));
 
             worker = track(LearnerWorker.start(kafka.bootstrapServers(), topics, new LearnerWorker.Settings(task,
                     settings.dataDir(), 1_000_000, settings.minReplaySize(), settings.publishEvery(), Duration.ofSeconds(30),
@@ -100,6 +119,32 @@ public final class LocalStack implements AutoCloseable {
 
     private <T extends AutoCloseable> T track(T part) {
         return started.track(part);
+    }
+
+    /**
+     * Stops the label job with a savepoint, which the next start on this data directory resumes
+     * from; if that fails, cancels it, and the next start resumes from its latest checkpoint.
+     */
+    private void stopLabelJob(JobClient job, Path savepoints) throws Exception {
+        try {
+            savedTo = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get(2, TimeUnit.MINUTES);
+            LOG.info("label job stopped with savepoint {}", savedTo);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("the label job could not stop with a savepoint ({}); cancelling it: the next start resumes "
+                    + "from its latest checkpoint", e.toString());
+            job.cancel().get(1, TimeUnit.MINUTES);
+        }
+    }
+
+    /** What the label job resumed from: a savepoint or checkpoint of an earlier run; empty when it started afresh. */
+    public Optional<String> labelJobResumedFrom() {
+        return resumedFrom.map(LabelJobResume.Point::describe);
+    }
+
+    /** The savepoint the label job stopped with, once closed; null when it had to be cancelled. */
+    public String labelJobSavepoint() {
+        return savedTo;
     }
 
     /** Port of the label job's Flink REST API (and web UI). */

@@ -1,0 +1,28 @@
+package io.takeover.local;
+
+import io.takeover.robot.operator.OperatorSettings;
+import java.nio.file.Path;
+
+/**
+ * The local stack as a process of its own, for tests that kill it: {@code DATA_DIR KAFKA_PORT
+ * ROBOTS SECONDS}. Prints {@code ready} and what the label job resumed from, runs for SECONDS,
+ * then stops as Ctrl-C would and prints {@code stopped} with the savepoint.
+ */
+final class LocalStackProcess {
+
+    public static void main(String[] args) throws Exception {
+        Path dataDir = Path.of(args[0]);
+        int robots = Integer.parseInt(args[2]);
+        // a learner that never trains: these tests are about labels, and the cores go to the pipeline
+        LocalSettings settings = new LocalSettings(dataDir, robots, Integer.parseInt(args[1]), "pendulum", 50,
+                900_000, 500, 64, 11, 2, "rlif", 0, "9249-9299", OperatorSettings.DEFAULT);
+        try (LocalStack stack = LocalStack.start(settings)) {
+            System.out.println("ready resumed-from " + stack.labelJobResumedFrom().orElse("nothing"));
+            Thread.sleep(Long.parseLong(args[3]) * 1000);
+            stack.close();
+            System.out.println("stopped savepoint " + stack.labelJobSavepoint());
+        }
+    }
+
+    private LocalStackProcess() {}
+}
