@@ -26,6 +26,8 @@ public final class LabelJobMain {
               --parallelism N                 default 2
               --checkpoint-interval-ms MS     default 2000: transitions become readable at each checkpoint
               --allowed-lateness-ms MS        default 2000
+              --quiet-after-ms MS             default 3000: with the input quiet this long past the allowed
+                                              lateness, waiting steps are labelled anyway
               --pre-takeover-steps K          default 10
               --takeover-ends-episode         the takeover transition is terminal for the critic
             """;
@@ -71,6 +73,7 @@ public final class LabelJobMain {
         }
         LabelSettings label = LabelSettings.DEFAULT
                 .withAllowedLateness(Duration.ofMillis(params.getLong("allowed-lateness-ms", 2000)))
+                .withQuietAfter(Duration.ofMillis(params.getLong("quiet-after-ms", 3000)))
                 .withPreTakeoverSteps(params.getInt("pre-takeover-steps", 10))
                 .withTakeoverEndsEpisode(params.has("takeover-ends-episode"));
         return LabelJobSettings.local(bootstrap, checkpoints, dims)

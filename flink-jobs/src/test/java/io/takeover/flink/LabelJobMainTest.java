@@ -16,12 +16,13 @@ class LabelJobMainTest {
         LabelJobSettings s = LabelJobMain.parse(ParameterTool.fromArgs(new String[] {
             "--bootstrap-servers", "kafka:9092", "--checkpoint-dir", "s3://b/c", "--task", "pendulum=3x1,reacher=8x2",
             "--topic-prefix", "fleet1.", "--parallelism", "4", "--allowed-lateness-ms", "3000",
-            "--takeover-ends-episode"}));
+            "--quiet-after-ms", "7000", "--takeover-ends-episode"}));
         assertEquals("kafka:9092", s.bootstrapServers());
         assertEquals("fleet1.steps", s.topics().steps());
         assertEquals(4, s.parallelism());
         assertArrayEquals(new int[] {8, 2}, s.taskDims().get("reacher"));
         assertEquals(Duration.ofSeconds(3), s.label().allowedLateness());
+        assertEquals(Duration.ofSeconds(10), s.label().quietDelay(), "lateness plus quiet time");
         assertTrue(s.label().takeoverEndsEpisode());
     }
 
