@@ -3,29 +3,20 @@ package io.takeover.flink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.takeover.flink.ingest.InputDecoder;
-import io.takeover.flink.ingest.InputRecord;
 import io.takeover.flink.ingest.RawRecord;
-import io.takeover.flink.label.LabelSettings;
 import io.takeover.schemas.DeadLetter;
 import io.takeover.schemas.FleetStats;
 import io.takeover.schemas.Intervention;
 import io.takeover.schemas.InterventionKind;
 import io.takeover.schemas.Step;
-import io.takeover.schemas.Topics;
 import io.takeover.schemas.Transition;
 import io.takeover.schemas.wire.Codecs;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
@@ -67,25 +58,15 @@ class LabelPipelineTest {
         nan.setAction(List.of(Float.NaN));
         steps.add(raw("takeover.steps", 903, Codecs.STEP.encode(nan)));
 
-        Configuration conf = new Configuration();
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        LabelJobSettings settings = LabelJobSettings.local("unused:9092", "file:///tmp/unused",
-                Map.of("pendulum", new int[] {3, 1})).withParallelism(2).withOutOfOrderness(Duration.ofMillis(200))
-                .withStatsWindow(Duration.ofSeconds(1))
-                .withLabel(LabelSettings.DEFAULT.withAllowedLateness(Duration.ofSeconds(1)));
         List<RawRecord> input = new ArrayList<>(steps);
         input.addAll(interventions);
         input.sort(java.util.Comparator.comparingLong(RawRecord::getTimestamp)); // as a producer would send them
-        InputDecoder decoder = LabelPipeline.decoder(settings);
-        LabelPipeline.Outputs out = LabelPipeline.build(env.fromData(input, TypeInformation.of(RawRecord.class))
-                .map(decoder::decode).returns(InputRecord.class)
-                .assignTimestampsAndWatermarks(LabelPipeline.watermarks(settings)), settings);
+        PipelineRun run = PipelineRun.of(input);
+        LabelPipeline.Outputs out = run.out();
         try (CloseableIterator<Transition> t = out.transitions().collectAsync();
                 CloseableIterator<FleetStats> f = out.fleetStats().collectAsync();
                 CloseableIterator<DeadLetter> d = out.deadLetters().collectAsync()) {
-            env.execute("label-pipeline-test");
+            run.env().execute("label-pipeline-test");
             List<Transition> transitions = drain(t);
             List<FleetStats> stats = drain(f);
             List<DeadLetter> deadLetters = drain(d);

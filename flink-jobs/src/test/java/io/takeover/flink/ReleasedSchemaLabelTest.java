@@ -2,10 +2,7 @@ package io.takeover.flink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.takeover.flink.ingest.InputDecoder;
-import io.takeover.flink.ingest.InputRecord;
 import io.takeover.flink.ingest.RawRecord;
-import io.takeover.flink.label.LabelSettings;
 import io.takeover.schemas.Control;
 import io.takeover.schemas.DeadLetter;
 import io.takeover.schemas.Transition;
@@ -14,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,11 +25,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.GenericRecordBuilder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
@@ -70,21 +62,11 @@ class ReleasedSchemaLabelTest {
         }
         input.sort(Comparator.comparingLong(RawRecord::getTimestamp));
 
-        Configuration conf = new Configuration();
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        LabelJobSettings settings = LabelJobSettings.local("unused:9092", "file:///tmp/unused",
-                Map.of("pendulum", new int[] {3, 1})).withParallelism(2).withOutOfOrderness(Duration.ofMillis(200))
-                .withStatsWindow(Duration.ofSeconds(1))
-                .withLabel(LabelSettings.DEFAULT.withAllowedLateness(Duration.ofSeconds(1)));
-        InputDecoder decoder = LabelPipeline.decoder(settings);
-        LabelPipeline.Outputs out = LabelPipeline.build(env.fromData(input, TypeInformation.of(RawRecord.class))
-                .map(decoder::decode).returns(InputRecord.class)
-                .assignTimestampsAndWatermarks(LabelPipeline.watermarks(settings)), settings);
+        PipelineRun run = PipelineRun.of(input);
+        LabelPipeline.Outputs out = run.out();
         try (CloseableIterator<Transition> t = out.transitions().collectAsync();
                 CloseableIterator<DeadLetter> d = out.deadLetters().collectAsync()) {
-            env.execute("released-schema-label-test");
+            run.env().execute("released-schema-label-test");
             List<Transition> transitions = drain(t);
             List<DeadLetter> deadLetters = drain(d);
 
