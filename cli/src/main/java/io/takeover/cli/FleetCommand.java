@@ -10,7 +10,7 @@ import io.takeover.robot.sdk.KafkaOutbox;
 import io.takeover.robot.sdk.PolicySubscriber;
 import io.takeover.robot.task.TaskSpec;
 import io.takeover.robot.task.Tasks;
-import io.takeover.schemas.Topics;
+import io.takeover.schemas.kafka.KafkaConnection;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,9 +27,8 @@ import picocli.CommandLine.Option;
                 + "interventions and run the newest verified policy from takeover.policies. Ctrl-C stops it.")
 final class FleetCommand implements Runnable {
 
-    @Option(names = "--bootstrap", defaultValue = "${env:TAKEOVER_BOOTSTRAP:-localhost:9092}",
-            description = "Kafka bootstrap servers; TAKEOVER_BOOTSTRAP (default ${DEFAULT-VALUE}).")
-    String bootstrap;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--robots", defaultValue = "${env:TAKEOVER_ROBOTS:-100}",
             description = "Simulated robots; TAKEOVER_ROBOTS (default ${DEFAULT-VALUE}).")
@@ -95,14 +94,15 @@ final class FleetCommand implements Runnable {
         }, "takeover-fleet-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         PrometheusRegistry metrics = new PrometheusRegistry();
-        try (PolicySubscriber policies = new PolicySubscriber(bootstrap, Topics.DEFAULT, spec, clientRack);
-                KafkaOutbox outbox = new KafkaOutbox(bootstrap, Topics.DEFAULT, KafkaOutbox.Settings.in(spoolDir));
+        KafkaConnection connection = kafka.connection();
+        try (PolicySubscriber policies = new PolicySubscriber(connection, spec, clientRack);
+                KafkaOutbox outbox = new KafkaOutbox(connection, KafkaOutbox.Settings.in(spoolDir));
                 Fleet fleet = new Fleet(settings, policies, outbox);
                 HTTPServer server = HTTPServer.builder().port(metricsPort).registry(metrics).buildAndStart()) {
             RobotMetrics.register(metrics, fleet, policies, outbox, spec.name());
             fleet.start();
             System.out.printf("%d robots running %s at %d Hz against %s; operators %s. Metrics: "
-                    + "http://localhost:%d/metrics%n", robots, task, hz, bootstrap, OperatorOptions.describe(operator),
+                    + "http://localhost:%d/metrics%n", robots, task, hz, connection, OperatorOptions.describe(operator),
                     server.getPort());
             long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
             while (System.nanoTime() < deadline) {

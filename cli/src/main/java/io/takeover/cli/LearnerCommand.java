@@ -7,12 +7,13 @@ import io.takeover.local.CheckpointMetrics;
 import io.takeover.local.LearnerWorker;
 import io.takeover.replay.store.ReplaySettings;
 import io.takeover.robot.task.Tasks;
-import io.takeover.schemas.Topics;
+import io.takeover.schemas.kafka.KafkaConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code takeover learner}: one task's replay and learner as a process of its own, against any Kafka. */
@@ -22,9 +23,8 @@ import picocli.CommandLine.Option;
                 + "can also come from the TAKEOVER_* environment variable named beside it. Ctrl-C stops it.")
 final class LearnerCommand implements Runnable {
 
-    @Option(names = "--bootstrap", defaultValue = "${env:TAKEOVER_BOOTSTRAP:-localhost:9092}",
-            description = "Kafka bootstrap servers; TAKEOVER_BOOTSTRAP (default ${DEFAULT-VALUE}).")
-    String bootstrap;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--task", defaultValue = "${env:TAKEOVER_TASK:-pendulum}",
             description = "The task this learner improves: pendulum or reacher; TAKEOVER_TASK (default ${DEFAULT-VALUE}).")
@@ -92,7 +92,8 @@ final class LearnerCommand implements Runnable {
                 minReplay, publishEvery, publishInterval, SacSettings.DEFAULT.withCritics(critics).withBatchSize(batchSize), algorithm,
                 device);
         CountDownLatch stop = new CountDownLatch(1);
-        try (LearnerWorker worker = LearnerWorker.start(bootstrap, Topics.DEFAULT, settings, metrics);
+        KafkaConnection connection = kafka.connection();
+        try (LearnerWorker worker = LearnerWorker.start(connection, settings, metrics);
                 HTTPServer server = HTTPServer.builder().port(metricsPort).registry(metrics).buildAndStart()) {
             if (flinkRest != null && !flinkRest.isBlank()) {
                 CheckpointMetrics.register(metrics, flinkRest);
@@ -103,7 +104,7 @@ final class LearnerCommand implements Runnable {
             }, "takeover-learner-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             System.out.printf("Learner for %s on %s (%s, %d critics) against %s; replay and checkpoints in %s. "
-                    + "Metrics: http://localhost:%d/metrics%n", task, device, algorithm, critics, bootstrap,
+                    + "Metrics: http://localhost:%d/metrics%n", task, device, algorithm, critics, connection,
                     dataDir.toAbsolutePath(), server.getPort());
             while (!stop.await(progressEvery.toNanos(), TimeUnit.NANOSECONDS)) {
                 System.out.println(ProgressLine.format((System.nanoTime() - started) / 1_000_000_000L,

@@ -57,6 +57,9 @@ final class LocalCommand implements Runnable {
     @Mixin
     OperatorOptions operators;
 
+    @Mixin
+    KafkaClientOptions kafka;
+
     @Option(names = "--progress-every", defaultValue = "5s", converter = DurationConverter.class,
             description = "How often to print a progress line (default ${DEFAULT-VALUE}).")
     Duration progressEvery;
@@ -68,7 +71,8 @@ final class LocalCommand implements Runnable {
         LocalSettings defaults = LocalSettings.defaults(dataDir);
         LocalSettings settings = new LocalSettings(dataDir, robots, kafkaPort, task, hz,
                 defaults.minReplaySize(), publishEvery, defaults.batchSize(), defaults.seed(), critics, algorithm, metricsPort,
-                defaults.jobMetricsPorts(), operators.settings(task, defaults.seed()));
+                defaults.jobMetricsPorts(), operators.settings(task, defaults.seed()))
+                .withKafka(kafka.topics(), kafka.properties());
         CountDownLatch stop = new CountDownLatch(1);
         try (LocalStack stack = LocalStack.start(settings)) {
             Thread hook = new Thread(() -> {
@@ -78,12 +82,12 @@ final class LocalCommand implements Runnable {
                 printSaved(stack);
             }, "takeover-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            System.out.printf("Ready in %.1f s. Kafka bootstrap: %s (topics takeover.*). %s%n",
-                    (System.nanoTime() - started) / 1e9, stack.bootstrapServers(),
+            System.out.printf("Ready in %.1f s. Kafka bootstrap: %s (topics %s*). %s%n",
+                    (System.nanoTime() - started) / 1e9, stack.bootstrapServers(), settings.topics().prefix(),
                     robots > 0 ? robots + " simulated robots running " + task + " at " + hz + " Hz; operators "
                             + OperatorOptions.describe(settings.operator()) + "."
-                            : "No simulated robots: produce Step and Intervention records to takeover.steps "
-                                    + "and takeover.interventions.");
+                            : "No simulated robots: produce Step and Intervention records to "
+                                    + settings.topics().steps() + " and " + settings.topics().interventions() + ".");
             System.out.println(stack.labelJobResumedFrom()
                     .map(point -> "Label job resumed from " + point + ": its waiting steps, positions and fleet "
                             + "statistics carry on.")

@@ -1,8 +1,9 @@
 package io.takeover.cli;
 
 import io.takeover.kafka.TopicCreator;
-import io.takeover.schemas.Topics;
+import io.takeover.schemas.kafka.KafkaConnection;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code takeover topics}: the contract's topics on a Kafka cluster, created with their settings. */
@@ -11,19 +12,24 @@ import picocli.CommandLine.Option;
                 + "stats, dead letters) on a Kafka cluster; topics that exist are left as they are.")
 final class TopicsCommand implements Runnable {
 
-    @Option(names = "--bootstrap", defaultValue = "${env:TAKEOVER_BOOTSTRAP:-localhost:9092}",
-            description = "Kafka bootstrap servers; TAKEOVER_BOOTSTRAP (default ${DEFAULT-VALUE}).")
-    String bootstrap;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--partitions", defaultValue = "${env:TAKEOVER_PARTITIONS:-4}",
             description = "Partitions of the data topics (steps, interventions, transitions); TAKEOVER_PARTITIONS "
                     + "(default ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(names = "--replication-factor", defaultValue = "${env:TAKEOVER_REPLICATION_FACTOR:-0}",
+            description = "Copies of each partition; TAKEOVER_REPLICATION_FACTOR (default: 3, or every broker of a "
+                    + "smaller cluster).")
+    int replicationFactor;
+
     @Override
     public void run() {
-        TopicCreator.createAll(bootstrap, Topics.DEFAULT, partitions);
-        System.out.printf("Topics %s* ready on %s (%d partitions per data topic).%n", Topics.DEFAULT.prefix(),
-                bootstrap, partitions);
+        KafkaConnection connection = kafka.connection();
+        int replication = TopicCreator.createAll(connection, partitions, replicationFactor);
+        System.out.printf("Topics %s* ready on %s (%d partitions per data topic, replication factor %d).%n",
+                connection.topics().prefix(), connection.bootstrapServers(), partitions, replication);
     }
 }

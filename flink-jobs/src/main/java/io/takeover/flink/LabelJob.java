@@ -96,6 +96,7 @@ public final class LabelJob {
     public KafkaSource<InputRecord> source(String groupId) {
         return KafkaSource.<InputRecord>builder()
                 .setBootstrapServers(settings.bootstrapServers())
+                .setProperties(settings.kafka().clientProperties())
                 .setTopics(settings.topics().steps(), settings.topics().interventions())
                 .setGroupId(groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
@@ -109,7 +110,7 @@ public final class LabelJob {
 
     /** An exactly-once sink of records of the contract. */
     public <T> KafkaSink<T> sink(String topic, String name, KeyedWireSerializer.KeyOf<T> key, WireCodec<T> codec) {
-        Properties producer = new Properties();
+        Properties producer = settings.kafka().clientProperties();
         // below the broker's default transaction.max.timeout.ms (15 min)
         producer.setProperty("transaction.timeout.ms", "600000");
         return KafkaSink.<T>builder()

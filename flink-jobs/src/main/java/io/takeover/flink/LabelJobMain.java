@@ -2,6 +2,8 @@ package io.takeover.flink;
 
 import io.takeover.flink.label.LabelSettings;
 import io.takeover.schemas.Topics;
+import io.takeover.schemas.kafka.KafkaConnection;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,7 +21,8 @@ public final class LabelJobMain {
 
     static final String USAGE = """
             Options:
-              --bootstrap-servers HOST:PORT   Kafka (required)
+              --bootstrap-servers HOST:PORT   Kafka (required, unless the --kafka-config file sets bootstrap.servers)
+              --kafka-config FILE             client properties for every Kafka client (security.protocol, SASL, TLS)
               --checkpoint-dir URI            durable checkpoint location, e.g. s3://bucket/path (required)
               --task NAME=OBSxACT[,...]       tasks whose dimensions every step is checked against
               --topic-prefix PREFIX           default takeover.
@@ -57,8 +60,13 @@ public final class LabelJobMain {
     }
 
     static LabelJobSettings parse(ParameterTool params) {
-        String bootstrap = required(params, "bootstrap-servers");
         String checkpoints = required(params, "checkpoint-dir");
+        if (!params.has("kafka-config")) {
+            required(params, "bootstrap-servers");
+        }
+        KafkaConnection kafka = KafkaConnection.of(params.get("bootstrap-servers"),
+                params.has("kafka-config") ? Path.of(params.get("kafka-config")) : null,
+                params.get("topic-prefix", Topics.DEFAULT_PREFIX));
         Map<String, int[]> dims = new HashMap<>();
         for (String task : params.get("task", "").split(",")) {
             if (task.isBlank()) {
@@ -76,8 +84,7 @@ public final class LabelJobMain {
                 .withQuietAfter(Duration.ofMillis(params.getLong("quiet-after-ms", 3000)))
                 .withPreTakeoverSteps(params.getInt("pre-takeover-steps", 10))
                 .withTakeoverEndsEpisode(params.has("takeover-ends-episode"));
-        return LabelJobSettings.local(bootstrap, checkpoints, dims)
-                .withTopics(new Topics(params.get("topic-prefix", Topics.DEFAULT_PREFIX)))
+        return LabelJobSettings.local(kafka, checkpoints, dims)
                 .withParallelism(params.getInt("parallelism", 2))
                 .withCheckpointInterval(Duration.ofMillis(params.getLong("checkpoint-interval-ms", 2000)))
                 .withLabel(label);

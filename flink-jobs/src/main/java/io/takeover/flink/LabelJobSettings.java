@@ -2,6 +2,7 @@ package io.takeover.flink;
 
 import io.takeover.flink.label.LabelSettings;
 import io.takeover.schemas.Topics;
+import io.takeover.schemas.kafka.KafkaConnection;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Map;
@@ -9,8 +10,7 @@ import java.util.Map;
 /**
  * Everything the label job can be told, validated once.
  *
- * @param bootstrapServers   Kafka to read from and write to
- * @param topics             topic names (prefix)
+ * @param kafka              Kafka to read from and write to: servers, client properties, topic prefix
  * @param label              the RLIF labelling choices
  * @param outOfOrderness     how far event times within one step partition may run backwards
  * @param idlePartition      a step partition silent this long (processing time) stops holding the
@@ -25,14 +25,14 @@ import java.util.Map;
  * @param maxRecordBytes     larger input records are dead-lettered unread
  * @param maxFutureSkew      event times further ahead of the job's clock are dead-lettered
  */
-public record LabelJobSettings(String bootstrapServers, Topics topics, LabelSettings label, Duration outOfOrderness,
+public record LabelJobSettings(KafkaConnection kafka, LabelSettings label, Duration outOfOrderness,
         Duration idlePartition, Duration statsWindow, Duration checkpointInterval, String checkpointDir,
         int parallelism, Map<String, int[]> taskDims, int maxRecordBytes, Duration maxFutureSkew)
         implements Serializable {
 
     public LabelJobSettings {
-        if (bootstrapServers == null || bootstrapServers.isBlank()) {
-            throw new IllegalArgumentException("bootstrap servers are required");
+        if (kafka == null) {
+            throw new IllegalArgumentException("a Kafka connection is required");
         }
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
@@ -47,39 +47,47 @@ public record LabelJobSettings(String bootstrapServers, Topics topics, LabelSett
     }
 
     /** Defaults that work on one machine. */
-    public static LabelJobSettings local(String bootstrapServers, String checkpointDir, Map<String, int[]> taskDims) {
-        return new LabelJobSettings(bootstrapServers, Topics.DEFAULT, LabelSettings.DEFAULT, Duration.ofMillis(500),
+    public static LabelJobSettings local(KafkaConnection kafka, String checkpointDir, Map<String, int[]> taskDims) {
+        return new LabelJobSettings(kafka, LabelSettings.DEFAULT, Duration.ofMillis(500),
                 Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(2), checkpointDir, 1, taskDims,
                 1 << 20, Duration.ofMinutes(5));
     }
 
+    public Topics topics() {
+        return kafka.topics();
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
     public LabelJobSettings withTopics(Topics t) {
-        return new LabelJobSettings(bootstrapServers, t, label, outOfOrderness, idlePartition, statsWindow,
+        return new LabelJobSettings(kafka.withTopics(t), label, outOfOrderness, idlePartition, statsWindow,
                 checkpointInterval, checkpointDir, parallelism, taskDims, maxRecordBytes, maxFutureSkew);
     }
 
     public LabelJobSettings withLabel(LabelSettings l) {
-        return new LabelJobSettings(bootstrapServers, topics, l, outOfOrderness, idlePartition, statsWindow,
+        return new LabelJobSettings(kafka, l, outOfOrderness, idlePartition, statsWindow,
                 checkpointInterval, checkpointDir, parallelism, taskDims, maxRecordBytes, maxFutureSkew);
     }
 
     public LabelJobSettings withOutOfOrderness(Duration d) {
-        return new LabelJobSettings(bootstrapServers, topics, label, d, idlePartition, statsWindow,
+        return new LabelJobSettings(kafka, label, d, idlePartition, statsWindow,
                 checkpointInterval, checkpointDir, parallelism, taskDims, maxRecordBytes, maxFutureSkew);
     }
 
     public LabelJobSettings withCheckpointInterval(Duration d) {
-        return new LabelJobSettings(bootstrapServers, topics, label, outOfOrderness, idlePartition, statsWindow,
+        return new LabelJobSettings(kafka, label, outOfOrderness, idlePartition, statsWindow,
                 d, checkpointDir, parallelism, taskDims, maxRecordBytes, maxFutureSkew);
     }
 
     public LabelJobSettings withParallelism(int p) {
-        return new LabelJobSettings(bootstrapServers, topics, label, outOfOrderness, idlePartition, statsWindow,
+        return new LabelJobSettings(kafka, label, outOfOrderness, idlePartition, statsWindow,
                 checkpointInterval, checkpointDir, p, taskDims, maxRecordBytes, maxFutureSkew);
     }
 
     public LabelJobSettings withStatsWindow(Duration d) {
-        return new LabelJobSettings(bootstrapServers, topics, label, outOfOrderness, idlePartition, d,
+        return new LabelJobSettings(kafka, label, outOfOrderness, idlePartition, d,
                 checkpointInterval, checkpointDir, parallelism, taskDims, maxRecordBytes, maxFutureSkew);
     }
 }

@@ -152,8 +152,8 @@ class LabelJobRestoreTest {
     }
 
     private static LabelJob job(Topics topics) {
-        TopicCreator.createAll(kafka.bootstrapServers(), topics, 3);
-        return new LabelJob(LabelJobSettings.local(kafka.bootstrapServers(),
+        TopicCreator.createAll(kafka.connection().withTopics(topics), 3);
+        return new LabelJob(LabelJobSettings.local(kafka.connection(),
                 dir.resolve("checkpoints-" + topics.prefix()).toUri().toString(), Map.of("pendulum", new int[] {3, 1}))
                 .withTopics(topics).withParallelism(2).withCheckpointInterval(Duration.ofMillis(300))
                 .withLabel(LabelSettings.DEFAULT.withAllowedLateness(Duration.ofSeconds(1))));

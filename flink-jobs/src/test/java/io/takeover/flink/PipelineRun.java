@@ -4,6 +4,7 @@ import io.takeover.flink.ingest.InputDecoder;
 import io.takeover.flink.ingest.InputRecord;
 import io.takeover.flink.ingest.RawRecord;
 import io.takeover.flink.label.LabelSettings;
+import io.takeover.schemas.kafka.KafkaConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ record PipelineRun(StreamExecutionEnvironment env, LabelPipeline.Outputs out) {
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
-        LabelJobSettings settings = LabelJobSettings.local("unused:9092", "file:///tmp/unused",
+        LabelJobSettings settings = LabelJobSettings.local(KafkaConnection.to("unused:9092"), "file:///tmp/unused",
                 Map.of("pendulum", new int[] {3, 1})).withParallelism(2).withOutOfOrderness(Duration.ofMillis(200))
                 .withStatsWindow(Duration.ofSeconds(1))
                 .withLabel(LabelSettings.DEFAULT.withAllowedLateness(Duration.ofSeconds(1)));

@@ -33,10 +33,10 @@ class LearnerMetricsTest {
     @Test
     void aScrapeOfATrainingLearnerShowsItsProgress(@TempDir Path dir) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
-            TopicCreator.createAll(kafka.bootstrapServers(), Topics.DEFAULT, 1);
+            TopicCreator.createAll(kafka.connection(), 1);
             try (ReplayStore replay = ReplayStore.open(ReplaySettings.defaults(dir.resolve("replay"), "pendulum", 3, 1,
                             10_000, 1));
-                    PolicyPublisher publisher = new PolicyPublisher(kafka.bootstrapServers(), Topics.DEFAULT)) {
+                    PolicyPublisher publisher = new PolicyPublisher(kafka.connection())) {
                 Random rng = new Random(1);
                 List<Transition> ts = new ArrayList<>();
                 for (int i = 0; i < 500; i++) {

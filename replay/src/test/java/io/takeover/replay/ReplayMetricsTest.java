@@ -26,10 +26,10 @@ class ReplayMetricsTest {
     @Test
     void aScrapeShowsWhatTheTablesHoldAndDid(@TempDir Path dir) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
-            TopicCreator.createAll(kafka.bootstrapServers(), Topics.DEFAULT, 1);
+            TopicCreator.createAll(kafka.connection(), 1);
             try (ReplayStore store = ReplayStore.open(ReplaySettings.defaults(dir.resolve("replay"), "pendulum", 3, 1,
                             100, 1));
-                    TransitionIngest ingest = new TransitionIngest(kafka.bootstrapServers(), Topics.DEFAULT, store)) {
+                    TransitionIngest ingest = new TransitionIngest(kafka.connection(), store)) {
                 PrometheusRegistry registry = new PrometheusRegistry();
                 ReplayMetrics.register(registry, store, ingest);
                 List<Transition> ts = Transitions.range(0, 150);

@@ -5,7 +5,7 @@ import io.takeover.replay.store.ReplaySettings;
 import io.takeover.replay.store.ReplayStore;
 import io.takeover.replay.table.Batch;
 import io.takeover.replay.table.Table;
-import io.takeover.schemas.Topics;
+import io.takeover.schemas.kafka.KafkaConnection;
 import io.takeover.schemas.Transition;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ public final class ReplayProcess {
 
     private static void ingest(String bootstrap, Path dir) throws Exception {
         try (ReplayStore store = ReplayStore.open(settingsFor(dir));
-                TransitionIngest ingest = new TransitionIngest(bootstrap, Topics.DEFAULT, store).start()) {
+                TransitionIngest ingest = new TransitionIngest(KafkaConnection.to(bootstrap), store).start()) {
             Table online = store.table(ReplaySettings.ONLINE);
             while (true) {
                 System.out.println("size " + online.size());

@@ -38,7 +38,9 @@ public record Topics(String prefix) implements java.io.Serializable {
     /**
      * The topics with the settings they need. Time retention is off on the data topics so
      * that steps replayed with old event times are not deleted on arrival; size bounds
-     * them instead. Policies are compacted: the newest snapshot per task survives.
+     * them instead. Policies are compacted: the newest snapshot per task survives, once its
+     * segment has closed (an hour, or 64 MB): a robot subscribing from the beginning reads a few
+     * snapshots, not every version ever published.
      */
     public List<Spec> specs(int dataPartitions) {
         Map<String, String> data = Map.of("retention.ms", "-1", "retention.bytes", String.valueOf(8L << 30));
@@ -47,7 +49,8 @@ public record Topics(String prefix) implements java.io.Serializable {
                 new Spec(interventions(), dataPartitions, data),
                 new Spec(transitions(), dataPartitions, data),
                 new Spec(policies(), 1, Map.of("cleanup.policy", "compact", "retention.ms", "-1",
-                        "max.message.bytes", String.valueOf(16 << 20))),
+                        "max.message.bytes", String.valueOf(16 << 20), "segment.bytes", String.valueOf(64 << 20),
+                        "segment.ms", String.valueOf(3_600_000), "min.cleanable.dirty.ratio", "0.1")),
                 new Spec(fleetStats(), 1, data),
                 new Spec(deadLetters(), 1, data));
     }

@@ -1,5 +1,6 @@
 package io.takeover.kafka;
 
+import io.takeover.schemas.kafka.KafkaConnection;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -80,6 +81,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start embedded Kafka in " + dataDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A plain connection to this broker with the default topics. */
+    public KafkaConnection connection() {
+        return KafkaConnection.to(bootstrapServers());
     }
 
     public String bootstrapServers() {

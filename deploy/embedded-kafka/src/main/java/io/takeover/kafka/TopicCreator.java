@@ -1,16 +1,14 @@
 package io.takeover.kafka;
 
-import io.takeover.schemas.Topics;
+import io.takeover.schemas.kafka.KafkaConnection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
@@ -18,19 +16,38 @@ import org.apache.kafka.common.TopicPartition;
 /** Creates the contract's topics with their settings; existing ones are left as they are. */
 public final class TopicCreator {
 
-    public static void createAll(String bootstrapServers, Topics topics, int dataPartitions) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
+    /** Replication where the cluster allows it: 3, or every broker of a smaller cluster. */
+    public static final int DEFAULT_REPLICATION = 3;
+
+    /** @return the replication factor the topics were created with */
+    public static int createAll(KafkaConnection kafka, int dataPartitions) {
+        return createAll(kafka, dataPartitions, 0);
+    }
+
+    /**
+     * @param replicationFactor copies of each partition; 0: {@link #DEFAULT_REPLICATION}, or as many
+     *                          as the cluster has brokers when fewer
+     * @return the replication factor used
+     */
+    public static int createAll(KafkaConnection kafka, int dataPartitions, int replicationFactor) {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+            int replication = replicationFactor > 0 ? replicationFactor : Math.min(DEFAULT_REPLICATION, brokers);
+            if (replication > brokers) {
+                throw new IllegalArgumentException("replication factor " + replication + " needs as many brokers; "
+                        + kafka + " has " + brokers);
+            }
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = topics.specs(dataPartitions).stream()
+            List<NewTopic> missing = kafka.topics().specs(dataPartitions).stream()
                     .filter(spec -> !existing.contains(spec.name()))
-                    .map(spec -> new NewTopic(spec.name(), spec.partitions(), (short) 1).configs(spec.configs()))
+                    .map(spec -> new NewTopic(spec.name(), spec.partitions(), (short) replication)
+                            .configs(spec.configs()))
                     .toList();
             admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
+            return replication;
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create topics on " + bootstrapServers + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot create topics on " + kafka + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);

@@ -1,6 +1,7 @@
 package io.takeover.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.takeover.schemas.Topics;
@@ -21,8 +22,11 @@ class EmbeddedKafkaTest {
     @Test
     void startsAndCreatesTheContractTopicsWithPoliciesCompacted(@TempDir Path dir) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
-            TopicCreator.createAll(kafka.bootstrapServers(), Topics.DEFAULT, 4);
-            TopicCreator.createAll(kafka.bootstrapServers(), Topics.DEFAULT, 4); // idempotent
+            assertEquals(1, TopicCreator.createAll(kafka.connection(), 4), "replication: the one broker there is");
+            TopicCreator.createAll(kafka.connection(), 4); // idempotent
+            var tooMany = assertThrows(IllegalArgumentException.class,
+                    () -> TopicCreator.createAll(kafka.connection(), 4, 3));
+            assertTrue(tooMany.getMessage().contains("has 1"), tooMany.getMessage());
 
             Properties props = new Properties();
             props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -35,6 +39,8 @@ class EmbeddedKafkaTest {
                 Map<ConfigResource, Config> configs =
                         admin.describeConfigs(Set.of(policies)).all().get(30, TimeUnit.SECONDS);
                 assertEquals("compact", configs.get(policies).get("cleanup.policy").value());
+                // segments close within the hour, so that compaction runs and old snapshots go
+                assertEquals("3600000", configs.get(policies).get("segment.ms").value());
                 assertEquals(4, admin.describeTopics(Set.of("takeover.steps")).allTopicNames()
                         .get(30, TimeUnit.SECONDS).get("takeover.steps").partitions().size());
             }

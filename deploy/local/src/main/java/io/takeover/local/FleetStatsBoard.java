@@ -1,7 +1,7 @@
 package io.takeover.local;
 
 import io.takeover.schemas.FleetStats;
-import io.takeover.schemas.Topics;
+import io.takeover.schemas.kafka.KafkaConnection;
 import io.takeover.schemas.kafka.TopicFollower;
 import io.takeover.schemas.wire.Codecs;
 import io.takeover.schemas.wire.WireFormatException;
@@ -34,9 +34,9 @@ public final class FleetStatsBoard implements AutoCloseable {
     private final Map<Long, Totals> byVersion = new TreeMap<>();
     private final TopicFollower follower;
 
-    public FleetStatsBoard(String bootstrapServers, Topics topics, String task) {
+    public FleetStatsBoard(KafkaConnection kafka, String task) {
         this.task = task;
-        this.follower = new TopicFollower(bootstrapServers, topics.fleetStats(), new Properties(), Map.of(),
+        this.follower = new TopicFollower(kafka, kafka.topics().fleetStats(), new Properties(), Map.of(),
                 records -> records.forEach(record -> add(record.value()))).start();
     }
 

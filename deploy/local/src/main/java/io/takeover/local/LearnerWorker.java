@@ -11,7 +11,7 @@ import io.takeover.replay.ingest.TransitionIngest;
 import io.takeover.replay.store.ReplaySettings;
 import io.takeover.replay.store.ReplayStore;
 import io.takeover.robot.task.TaskSpec;
-import io.takeover.schemas.Topics;
+import io.takeover.schemas.kafka.KafkaConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -42,17 +42,17 @@ public final class LearnerWorker implements AutoCloseable {
     private final Learner learner;
     private final FleetStatsBoard board;
 
-    private LearnerWorker(String bootstrapServers, Topics topics, Settings settings, PrometheusRegistry metrics)
+    private LearnerWorker(KafkaConnection kafka, Settings settings, PrometheusRegistry metrics)
             throws Exception {
         try {
             TaskSpec task = settings.task();
             Path replayDir = settings.dataDir().resolve("replay").resolve(task.name());
             replay = track(ReplayStore.open(ReplaySettings.defaults(replayDir, task.name(), task.obsDim(),
                     task.actDim(), settings.replayCapacity(), settings.minReplaySize())));
-            TransitionIngest ingest = track(new TransitionIngest(bootstrapServers, topics, replay).start());
+            TransitionIngest ingest = track(new TransitionIngest(kafka, replay).start());
             ReplayMetrics.register(metrics, replay, ingest);
 
-            PolicyPublisher publisher = track(new PolicyPublisher(bootstrapServers, topics));
+            PolicyPublisher publisher = track(new PolicyPublisher(kafka));
             learner = track(new Learner(LearnerSettings.of(task.name(), task.obsDim(), task.actionLow(),
                     task.actionHigh(), settings.sac(), settings.minReplaySize(), settings.dataDir().resolve("learner"))
                     .withPublishEvery(settings.publishEvery()).withPublishInterval(settings.publishInterval())
@@ -60,7 +60,7 @@ public final class LearnerWorker implements AutoCloseable {
                     .withDevice(settings.device()), replay, publisher).start());
             LearnerMetrics.register(metrics, learner);
 
-            board = track(new FleetStatsBoard(bootstrapServers, topics, task.name()));
+            board = track(new FleetStatsBoard(kafka, task.name()));
             FleetMetrics.register(metrics, board, task.name());
         } catch (Exception | Error e) {
             close();
@@ -69,9 +69,9 @@ public final class LearnerWorker implements AutoCloseable {
     }
 
     /** Starts the replay ingest, the learner and the statistics board; on failure, stops what had started. */
-    public static LearnerWorker start(String bootstrapServers, Topics topics, Settings settings,
-            PrometheusRegistry metrics) throws Exception {
-        return new LearnerWorker(bootstrapServers, topics, settings, metrics);
+    public static LearnerWorker start(KafkaConnection kafka, Settings settings, PrometheusRegistry metrics)
+            throws Exception {
+        return new LearnerWorker(kafka, settings, metrics);
     }
 
     private <T extends AutoCloseable> T track(T part) {

@@ -1,7 +1,9 @@
 package io.takeover.local;
 
 import io.takeover.robot.operator.OperatorSettings;
+import io.takeover.schemas.Topics;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * How {@code takeover local} runs everything in one JVM.
@@ -22,10 +24,30 @@ import java.nio.file.Path;
  * @param jobMetricsPorts where Flink's Prometheus reporter serves the label job's metrics: the
  *                      first free port of the range
  * @param operator      how the simulated robots' scripted operators take over and control
+ * @param topics        the contract's topics under this deployment's prefix
+ * @param kafkaProperties client properties every Kafka client of the stack gets
  */
 public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task, int hz, long minReplaySize,
         int publishEvery, int batchSize, long seed, int critics, String algorithm, int metricsPort, String jobMetricsPorts,
-        OperatorSettings operator) {
+        OperatorSettings operator, Topics topics, Map<String, String> kafkaProperties) {
+
+    public LocalSettings {
+        kafkaProperties = Map.copyOf(kafkaProperties);
+    }
+
+    /** With the default topics and no extra client properties. */
+    public LocalSettings(Path dataDir, int robots, int kafkaPort, String task, int hz, long minReplaySize,
+            int publishEvery, int batchSize, long seed, int critics, String algorithm, int metricsPort,
+            String jobMetricsPorts, OperatorSettings operator) {
+        this(dataDir, robots, kafkaPort, task, hz, minReplaySize, publishEvery, batchSize, seed, critics, algorithm,
+                metricsPort, jobMetricsPorts, operator, Topics.DEFAULT, Map.of());
+    }
+
+    /** The same stack, reached under another topic prefix and with these client properties. */
+    public LocalSettings withKafka(Topics otherTopics, Map<String, String> properties) {
+        return new LocalSettings(dataDir, robots, kafkaPort, task, hz, minReplaySize, publishEvery, batchSize, seed,
+                critics, algorithm, metricsPort, jobMetricsPorts, operator, otherTopics, properties);
+    }
 
     public static LocalSettings defaults(Path dataDir) {
         return new LocalSettings(dataDir, 8, 9092, "pendulum", 20, 1000, 500, 256, 42, 2, "rlif", 9464, "9249-9259",

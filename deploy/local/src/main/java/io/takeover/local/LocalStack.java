@@ -15,7 +15,7 @@ import io.takeover.robot.sdk.KafkaOutbox;
 import io.takeover.robot.sdk.PolicySubscriber;
 import io.takeover.robot.task.TaskSpec;
 import io.takeover.robot.task.Tasks;
-import io.takeover.schemas.Topics;
+import io.takeover.schemas.kafka.KafkaConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -44,6 +44,7 @@ public final class LocalStack implements AutoCloseable {
 
     private final StartedParts started = new StartedParts();
     private final EmbeddedKafka kafka;
+    private KafkaConnection connection;
     private final LearnerWorker worker;
     private final Fleet fleet;
     private final PrometheusRegistry metrics = new PrometheusRegistry();
@@ -56,14 +57,13 @@ public final class LocalStack implements AutoCloseable {
     private LocalStack(LocalSettings settings) throws Exception {
         try {
             TaskSpec task = Tasks.spec(settings.task());
-            Topics topics = Topics.DEFAULT;
-
             kafka = track(EmbeddedKafka.start(settings.dataDir().resolve("kafka"), settings.kafkaPort()));
-            TopicCreator.createAll(kafka.bootstrapServers(), topics, DATA_PARTITIONS);
+            connection = new KafkaConnection(kafka.bootstrapServers(), settings.kafkaProperties(), settings.topics());
+            TopicCreator.createAll(connection, DATA_PARTITIONS);
 
             LabelJobResume resume = new LabelJobResume(settings.dataDir().resolve("checkpoints"),
                     settings.dataDir().resolve("savepoints"));
-            LabelJob job = new LabelJob(LabelJobSettings.local(kafka.bootstrapServers(),
+            LabelJob job = new LabelJob(LabelJobSettings.local(connection,
                     settings.dataDir().resolve("checkpoints").toUri().toString(),
                     Map.of(task.name(), new int[] {task.obsDim(), task.actDim()})));
             Configuration flink = job.configuration();
@@ -82,7 +82,7 @@ public final class LocalStack implements AutoCloseable {
             restPort = flink.get(RestOptions.PORT);
             started.track(() -> stopLabelJob(jobClient, resume.savepoints()));
 
-            worker = track(LearnerWorker.start(kafka.bootstrapServers(), topics, new LearnerWorker.Settings(task,
+            worker = track(LearnerWorker.start(connection, new LearnerWorker.Settings(task,
                     settings.dataDir(), 1_000_000, settings.minReplaySize(), settings.publishEvery(), Duration.ofSeconds(30),
                     SacSettings.DEFAULT
                     .withBatchSize(settings.batchSize()).withCritics(settings.critics()).withSeed(settings.seed()),
@@ -91,9 +91,8 @@ public final class LocalStack implements AutoCloseable {
             metricsServer = track(HTTPServer.builder().port(settings.metricsPort()).registry(metrics).buildAndStart());
 
             if (settings.robots() > 0) {
-                subscriber = track(new PolicySubscriber(kafka.bootstrapServers(), topics, task));
-                KafkaOutbox outbox = track(new KafkaOutbox(kafka.bootstrapServers(), topics,
-                        KafkaOutbox.Settings.in(settings.dataDir().resolve("outbox"))));
+                subscriber = track(new PolicySubscriber(connection, task));
+                KafkaOutbox outbox = track(new KafkaOutbox(connection, KafkaOutbox.Settings.in(settings.dataDir().resolve("outbox"))));
                 fleet = track(new Fleet(new FleetSettings(settings.robots(), task.name(), settings.hz(), settings.seed(),
                         "robot-", settings.operator()), subscriber, outbox));
                 fleet.start();
@@ -165,6 +164,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** How every part of this stack reaches its broker: servers, client properties, topic prefix. */
+    public KafkaConnection connection() {
+        return connection;
     }
 
     public ReplayStore replay() {

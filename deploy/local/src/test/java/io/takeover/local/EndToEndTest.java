@@ -11,8 +11,10 @@ import io.takeover.schemas.InterventionKind;
 import io.takeover.schemas.Step;
 import io.takeover.schemas.Topics;
 import io.takeover.schemas.Transition;
+import io.takeover.schemas.kafka.KafkaConnection;
 import io.takeover.schemas.wire.Codecs;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +24,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -39,13 +44,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EndToEndTest {
 
-    private static final Topics TOPICS = Topics.DEFAULT;
+    private static final Topics TOPICS = new Topics("fleet7.");
 
     @Test
     @Timeout(180)
     void takeoversAreLabelledOnceOnTheRightStepAndRobotsPickUpNewPolicies(@TempDir Path dir) throws Exception {
         LocalSettings settings = new LocalSettings(dir, 4, 0, "pendulum", 50, 300, 25, 64, 7, 2, "rlif", 0, "9249-9299",
                 OperatorSettings.DEFAULT);
+        // a deployment of its own on a shared cluster: its own topic prefix, client properties from a file
+        Path clientConfig = dir.resolve("client.properties");
+        Files.writeString(clientConfig, "client.dns.lookup=use_all_dns_ips\nrequest.timeout.ms=20000\n");
+        settings = settings.withKafka(TOPICS, KafkaConnection.clientPropertiesIn(clientConfig));
         try (LocalStack stack = LocalStack.start(settings)) {
             String kafka = stack.bootstrapServers();
             produceGarbageStep(kafka);
@@ -80,6 +89,13 @@ class EndToEndTest {
             assertEveryTakeoverLabelledOnceOnTheRightStep(steps, interventions, transitions, horizon);
             assertRobotsActWithNewerVersions(steps);
             assertGarbageWasDeadLettered(kafka);
+            try (Admin admin = Admin.create(stack.connection().clientProperties())) {
+                Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+                assertTrue(topics.containsAll(List.of(TOPICS.steps(), TOPICS.policies(), TOPICS.transitions())),
+                        "the deployment's own topics: " + topics);
+                assertTrue(topics.stream().noneMatch(t -> t.startsWith(Topics.DEFAULT_PREFIX)),
+                        "nothing under the default prefix: " + topics);
+            }
         }
     }
 

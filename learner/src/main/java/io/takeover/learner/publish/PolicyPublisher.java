@@ -1,7 +1,7 @@
 package io.takeover.learner.publish;
 
 import io.takeover.schemas.PolicySnapshot;
-import io.takeover.schemas.Topics;
+import io.takeover.schemas.kafka.KafkaConnection;
 import io.takeover.schemas.wire.Codecs;
 import io.takeover.schemas.wire.WireFormatException;
 import java.time.Duration;
@@ -27,14 +27,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class PolicyPublisher implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final String topic;
 
-    public PolicyPublisher(String bootstrapServers, Topics topics) {
-        this.bootstrapServers = bootstrapServers;
-        this.topic = topics.policies();
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    public PolicyPublisher(KafkaConnection kafka) {
+        this.kafka = kafka;
+        this.topic = kafka.topics().policies();
+        Properties props = kafka.clientProperties();
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);
@@ -56,8 +55,7 @@ public final class PolicyPublisher implements AutoCloseable {
 
     /** The highest version of {@code task} on the topic, 0 if none: versions go on from there. */
     public long lastPublishedVersion(String task) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties props = kafka.clientProperties();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 32 << 20);
         long highest = 0;

@@ -48,7 +48,7 @@ class LearnerCrashTest {
         Path checkpoints = dir.resolve("checkpoints");
         fillReplay(replay);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
-            TopicCreator.createAll(kafka.bootstrapServers(), Topics.DEFAULT, 1);
+            TopicCreator.createAll(kafka.connection(), 1);
 
             Process first = start(kafka.bootstrapServers(), replay, checkpoints);
             AtomicLong version = follow(first);
@@ -57,7 +57,7 @@ class LearnerCrashTest {
             first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 
             long lastVersion;
-            try (PolicyPublisher publisher = new PolicyPublisher(kafka.bootstrapServers(), Topics.DEFAULT)) {
+            try (PolicyPublisher publisher = new PolicyPublisher(kafka.connection())) {
                 lastVersion = publisher.lastPublishedVersion("pendulum");
             }
             LearnerCheckpoint checkpoint = LearnerCheckpoint.read(checkpoints, "pendulum");

@@ -6,7 +6,7 @@ import io.takeover.learner.publish.PolicyPublisher;
 import io.takeover.learner.sac.SacSettings;
 import io.takeover.replay.store.ReplaySettings;
 import io.takeover.replay.store.ReplayStore;
-import io.takeover.schemas.Topics;
+import io.takeover.schemas.kafka.KafkaConnection;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -18,7 +18,7 @@ public final class LearnerProcess {
 
     public static void main(String[] args) throws Exception {
         try (ReplayStore replay = ReplayStore.open(replaySettings(Path.of(args[1])));
-                PolicyPublisher publisher = new PolicyPublisher(args[0], Topics.DEFAULT);
+                PolicyPublisher publisher = new PolicyPublisher(KafkaConnection.to(args[0]));
                 Learner learner = new Learner(LearnerSettings.of("pendulum", 3, new float[] {-2}, new float[] {2}, SAC,
                         100, Path.of(args[2])).withPublishEvery(25).withCheckpointEvery(25), replay, publisher)
                         .start()) {

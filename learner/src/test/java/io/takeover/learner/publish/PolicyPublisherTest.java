@@ -18,15 +18,15 @@ class PolicyPublisherTest {
     @Test
     void aRestartedLearnerFindsTheLastVersionOfItsTaskOnTheTopic(@TempDir Path dir) {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
-            TopicCreator.createAll(kafka.bootstrapServers(), Topics.DEFAULT, 1);
-            try (PolicyPublisher publisher = new PolicyPublisher(kafka.bootstrapServers(), Topics.DEFAULT)) {
+            TopicCreator.createAll(kafka.connection(), 1);
+            try (PolicyPublisher publisher = new PolicyPublisher(kafka.connection())) {
                 assertEquals(0, publisher.lastPublishedVersion("pendulum"), "nothing published yet");
                 for (long v = 1; v <= 3; v++) {
                     publisher.publish(snapshot("pendulum", v));
                 }
                 publisher.publish(snapshot("reacher", 9));
             }
-            try (PolicyPublisher restarted = new PolicyPublisher(kafka.bootstrapServers(), Topics.DEFAULT)) {
+            try (PolicyPublisher restarted = new PolicyPublisher(kafka.connection())) {
                 assertEquals(3, restarted.lastPublishedVersion("pendulum"));
                 assertEquals(9, restarted.lastPublishedVersion("reacher"));
             }

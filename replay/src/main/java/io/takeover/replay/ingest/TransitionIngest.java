@@ -2,7 +2,7 @@ package io.takeover.replay.ingest;
 
 import io.takeover.replay.store.ReplayStore;
 import io.takeover.schemas.Transition;
-import io.takeover.schemas.Topics;
+import io.takeover.schemas.kafka.KafkaConnection;
 import io.takeover.schemas.kafka.TopicFollower;
 import io.takeover.schemas.wire.Codecs;
 import io.takeover.schemas.wire.WireFormatException;
@@ -31,12 +31,12 @@ public final class TransitionIngest implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private final TopicFollower follower;
 
-    public TransitionIngest(String bootstrapServers, Topics topics, ReplayStore store) {
+    public TransitionIngest(KafkaConnection kafka, ReplayStore store) {
         this.store = store;
         Properties settings = new Properties();
         settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         settings.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        this.follower = new TopicFollower(bootstrapServers, topics.transitions(), settings, store.offsets(),
+        this.follower = new TopicFollower(kafka, kafka.topics().transitions(), settings, store.offsets(),
                 this::ingest);
     }
 

@@ -41,7 +41,7 @@ class IngestCrashTest {
         Path replay = dir.resolve("replay");
         Random random = new Random(42);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
-            TopicCreator.createAll(kafka.bootstrapServers(), Topics.DEFAULT, 3);
+            TopicCreator.createAll(kafka.connection(), 3);
             int produced = 0;
             for (int k = 0; k < KILLS; k++) {
                 produce(kafka.bootstrapServers(), produced, produced + BURST);

@@ -26,7 +26,7 @@ class TransitionIngestTest {
     @Test
     void aRestartedIngestResumesFromTheStoreWithNothingLostOrDoubled(@TempDir Path dir) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
-            TopicCreator.createAll(kafka.bootstrapServers(), Topics.DEFAULT, 3);
+            TopicCreator.createAll(kafka.connection(), 3);
             ReplaySettings settings = ReplaySettings.defaults(dir.resolve("replay"), "pendulum", 3, 1, 100_000, 1);
 
             produce(kafka.bootstrapServers(), 0, 500);
@@ -36,13 +36,13 @@ class TransitionIngestTest {
             send(kafka.bootstrapServers(), List.of(wrongDims, otherTask));
 
             try (ReplayStore store = ReplayStore.open(settings);
-                    TransitionIngest ingest = new TransitionIngest(kafka.bootstrapServers(), Topics.DEFAULT, store)
+                    TransitionIngest ingest = new TransitionIngest(kafka.connection(), store)
                             .start()) {
                 await(() -> online(store).size() == 500 && ingest.refused() == 1);
             }
             produce(kafka.bootstrapServers(), 500, 800);
             try (ReplayStore store = ReplayStore.open(settings);
-                    TransitionIngest ingest = new TransitionIngest(kafka.bootstrapServers(), Topics.DEFAULT, store)
+                    TransitionIngest ingest = new TransitionIngest(kafka.connection(), store)
                             .start()) {
                 await(() -> online(store).size() >= 800);
                 Thread.sleep(500); // anything re-read would show up now

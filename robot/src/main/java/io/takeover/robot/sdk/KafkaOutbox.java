@@ -4,6 +4,7 @@ import io.takeover.robot.sdk.OutboxSpool.Entry;
 import io.takeover.schemas.Intervention;
 import io.takeover.schemas.Step;
 import io.takeover.schemas.Topics;
+import io.takeover.schemas.kafka.KafkaConnection;
 import io.takeover.schemas.wire.Codecs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,9 +67,8 @@ public final class KafkaOutbox implements RobotOutbox {
     private volatile boolean abandoned; // close gave up waiting and interrupted the sender
     private volatile Throwable senderFailure; // written under spoolLock
 
-    public KafkaOutbox(String bootstrapServers, Topics topics, Settings settings) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    public KafkaOutbox(KafkaConnection kafka, Settings settings) {
+        Properties props = kafka.clientProperties();
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -77,7 +77,7 @@ public final class KafkaOutbox implements RobotOutbox {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.MAX_VALUE); // only the sender thread waits
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, settings.producerBytes());
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-        this.topics = topics;
+        this.topics = kafka.topics();
         this.settings = settings;
         this.queue = new ArrayBlockingQueue<>(settings.memoryRecords());
         if (Files.exists(settings.spool())) {

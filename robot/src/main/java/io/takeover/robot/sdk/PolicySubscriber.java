@@ -4,7 +4,7 @@ import io.takeover.robot.policy.InvalidPolicyException;
 import io.takeover.robot.policy.MlpPolicy;
 import io.takeover.robot.task.TaskSpec;
 import io.takeover.schemas.PolicySnapshot;
-import io.takeover.schemas.Topics;
+import io.takeover.schemas.kafka.KafkaConnection;
 import io.takeover.schemas.kafka.TopicFollower;
 import io.takeover.schemas.wire.Codecs;
 import io.takeover.schemas.wire.WireFormatException;
@@ -44,8 +44,8 @@ public final class PolicySubscriber implements PolicySource, AutoCloseable {
         this.task = task;
     }
 
-    public PolicySubscriber(String bootstrapServers, Topics topics, TaskSpec task) {
-        this(bootstrapServers, topics, task, null);
+    public PolicySubscriber(KafkaConnection kafka, TaskSpec task) {
+        this(kafka, task, null);
     }
 
     /**
@@ -53,7 +53,7 @@ public final class PolicySubscriber implements PolicySource, AutoCloseable {
      *             rack, snapshots are fetched from the nearest replica instead of all from the
      *             partition's leader; null for the leader
      */
-    public PolicySubscriber(String bootstrapServers, Topics topics, TaskSpec task, String rack) {
+    public PolicySubscriber(KafkaConnection kafka, TaskSpec task, String rack) {
         this(task);
         Properties settings = new Properties();
         settings.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
@@ -61,7 +61,7 @@ public final class PolicySubscriber implements PolicySource, AutoCloseable {
         if (rack != null && !rack.isBlank()) {
             settings.put(ConsumerConfig.CLIENT_RACK_CONFIG, rack);
         }
-        this.follower = new TopicFollower(bootstrapServers, topics.policies(), settings, Map.of(), records -> {
+        this.follower = new TopicFollower(kafka, kafka.topics().policies(), settings, Map.of(), records -> {
             for (ConsumerRecord<String, byte[]> record : records) {
                 if (task.name().equals(record.key())) {
                     offer(record.value());

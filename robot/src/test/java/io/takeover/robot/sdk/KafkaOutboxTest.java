@@ -8,6 +8,7 @@ import io.takeover.kafka.EmbeddedKafka;
 import io.takeover.kafka.TopicCreator;
 import io.takeover.schemas.Step;
 import io.takeover.schemas.Topics;
+import io.takeover.schemas.kafka.KafkaConnection;
 import io.takeover.schemas.wire.Codecs;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -52,13 +53,13 @@ class KafkaOutboxTest {
         }
         Topics topics = Topics.DEFAULT;
         KafkaOutbox.Settings settings = new KafkaOutbox.Settings(dir.resolve("outbox/outbox.spool"), 100, 1 << 20);
-        try (KafkaOutbox outbox = new KafkaOutbox("localhost:" + port, topics, settings)) {
+        try (KafkaOutbox outbox = new KafkaOutbox(KafkaConnection.to("localhost:" + port).withTopics(topics), settings)) {
             publish(outbox, 0, STEPS / 2);
             assertTrue(outbox.spooled() > ROBOTS * STEPS / 4, "memory is bounded: " + outbox.spooled() + " spooled");
             assertTrue(Files.exists(settings.spool()));
 
             try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), port)) {
-                TopicCreator.createAll(kafka.bootstrapServers(), topics, 2);
+                TopicCreator.createAll(kafka.connection().withTopics(topics), 2);
                 publish(outbox, STEPS / 2, STEPS); // while the spool is being sent
                 long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
                 while (outbox.sent() < ROBOTS * STEPS && System.nanoTime() < deadline) {
@@ -104,8 +105,8 @@ class KafkaOutboxTest {
         OutboxSpoolTest.truncate(settings.spool(), Files.size(settings.spool()) - 10);
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
-            TopicCreator.createAll(kafka.bootstrapServers(), topics, 2);
-            try (KafkaOutbox outbox = new KafkaOutbox(kafka.bootstrapServers(), topics, settings)) {
+            TopicCreator.createAll(kafka.connection().withTopics(topics), 2);
+            try (KafkaOutbox outbox = new KafkaOutbox(kafka.connection().withTopics(topics), settings)) {
                 assertEquals(1, outbox.spoolRecordsDropped(), "the torn record");
                 for (int k = spooled; k < spooled + later; k++) {
                     outbox.step(step("robot-0", k));
@@ -146,7 +147,7 @@ class KafkaOutboxTest {
         KafkaOutbox.Settings settings = new KafkaOutbox.Settings(dir.resolve("outbox/outbox.spool"), 10, 1 << 20);
         int steps = 3_000;
         int damaged = 1_000; // of the spooled records
-        try (KafkaOutbox outbox = new KafkaOutbox("localhost:" + port, topics, settings)) {
+        try (KafkaOutbox outbox = new KafkaOutbox(KafkaConnection.to("localhost:" + port).withTopics(topics), settings)) {
             for (int k = 0; k < steps; k++) {
                 outbox.step(step("robot-0", k));
             }
@@ -156,7 +157,7 @@ class KafkaOutboxTest {
             assertTrue(outbox.healthy());
 
             try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), port)) {
-                TopicCreator.createAll(kafka.bootstrapServers(), topics, 2);
+                TopicCreator.createAll(kafka.connection().withTopics(topics), 2);
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (outbox.healthy() && System.nanoTime() < deadline) {
                     Thread.sleep(100);

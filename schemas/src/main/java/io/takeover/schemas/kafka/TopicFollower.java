@@ -33,14 +33,13 @@ public final class TopicFollower implements AutoCloseable {
     private volatile long lag = -1;
 
     /**
-     * @param settings     consumer settings beyond the bootstrap servers (may be empty)
+     * @param settings     consumer settings beyond the connection's own (may be empty)
      * @param startOffsets partition → first offset to read; partitions not in it start at the beginning
      */
-    public TopicFollower(String bootstrapServers, String topic, Properties settings, Map<Integer, Long> startOffsets,
+    public TopicFollower(KafkaConnection kafka, String topic, Properties settings, Map<Integer, Long> startOffsets,
             Consumer<ConsumerRecords<String, byte[]>> handler) {
-        Properties props = new Properties();
+        Properties props = kafka.clientProperties();
         props.putAll(settings);
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());

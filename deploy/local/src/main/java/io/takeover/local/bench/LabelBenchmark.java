@@ -76,7 +76,7 @@ public final class LabelBenchmark {
     public void run() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
             Topics topics = new Topics("bench.");
-            TopicCreator.createAll(kafka.bootstrapServers(), topics, PARTITIONS);
+            TopicCreator.createAll(kafka.connection().withTopics(topics), PARTITIONS);
             long t0 = System.currentTimeMillis() - (long) steps / robots * DT - 60_000;
             long start = System.nanoTime();
             long[] produced = produceBacklog(kafka.bootstrapServers(), topics, t0);
@@ -115,7 +115,7 @@ public final class LabelBenchmark {
     }
 
     private LabelJobSettings settings(EmbeddedKafka kafka, Topics topics) {
-        return LabelJobSettings.local(kafka.bootstrapServers(), dir.resolve("checkpoints-" + topics.prefix()).toUri()
+        return LabelJobSettings.local(kafka.connection(), dir.resolve("checkpoints-" + topics.prefix()).toUri()
                 .toString(), Map.of(TASK, new int[] {obsDim, actDim})).withTopics(topics).withParallelism(parallelism)
                 .withCheckpointInterval(Duration.ofSeconds(1));
     }
@@ -142,7 +142,7 @@ public final class LabelBenchmark {
 
     private static String copyTopic(EmbeddedKafka kafka, String name) {
         Topics copies = new Topics("bench." + name + ".");
-        TopicCreator.createAll(kafka.bootstrapServers(), copies, PARTITIONS);
+        TopicCreator.createAll(kafka.connection().withTopics(copies), PARTITIONS);
         return copies.steps();
     }
 
@@ -249,7 +249,7 @@ public final class LabelBenchmark {
     /** A live fleet at 20 Hz on fresh topics: delay from a step's append to its transition, readable. */
     private void measureDelay(EmbeddedKafka kafka) throws Exception {
         Topics topics = new Topics("bench-live.");
-        TopicCreator.createAll(kafka.bootstrapServers(), topics, PARTITIONS);
+        TopicCreator.createAll(kafka.connection().withTopics(topics), PARTITIONS);
         LabelJobSettings settings = settings(kafka, topics);
         LabelJob job = new LabelJob(settings);
         JobClient client = job.start(StreamExecutionEnvironment.getExecutionEnvironment(job.configuration()));

@@ -42,13 +42,13 @@ public final class LearnerBenchmark {
 
     public void run(List<Integer> ensembles) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
-            TopicCreator.createAll(kafka.bootstrapServers(), Topics.DEFAULT, 1);
+            TopicCreator.createAll(kafka.connection(), 1);
             int run = 0;
             for (int critics : ensembles) {
                 Path replayDir = dir.resolve("replay-" + run++);
                 try (ReplayStore replay = ReplayStore.open(ReplaySettings.defaults(replayDir, "pendulum", 3, 1,
                                 1_000_000, 1));
-                        PolicyPublisher publisher = new PolicyPublisher(kafka.bootstrapServers(), Topics.DEFAULT)) {
+                        PolicyPublisher publisher = new PolicyPublisher(kafka.connection())) {
                     fill(replay, 100_000);
                     SacSettings sac = SacSettings.DEFAULT.withCritics(critics);
                     LearnerSettings settings = LearnerSettings.of("pendulum", 3, new float[] {-2}, new float[] {2},

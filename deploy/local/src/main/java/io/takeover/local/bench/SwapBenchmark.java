@@ -56,9 +56,9 @@ public final class SwapBenchmark {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
                 SacAgent agent = new SacAgent(SacSettings.DEFAULT, 3, 1, low, high, new float[] {0, 0, 0},
                         new float[] {1, 1, 8}, Device.cpu())) {
-            TopicCreator.createAll(kafka.bootstrapServers(), topics, 1);
+            TopicCreator.createAll(kafka.connection().withTopics(topics), 1);
             for (int r = 0; r < robots; r++) {
-                subscribers.add(new PolicySubscriber(kafka.bootstrapServers(), topics, Pendulum.SPEC));
+                subscribers.add(new PolicySubscriber(kafka.connection().withTopics(topics), Pendulum.SPEC));
             }
             long[] acting = new long[robots];
             control.scheduleAtFixedRate(() -> {
@@ -77,7 +77,7 @@ public final class SwapBenchmark {
             out.printf("%d robots, each with its own subscriber; snapshot of %,d bytes, one a second%n", robots,
                     Codecs.POLICY_SNAPSHOT.encode(first).length);
             long[] published = new long[snapshots + 1];
-            try (PolicyPublisher publisher = new PolicyPublisher(kafka.bootstrapServers(), topics)) {
+            try (PolicyPublisher publisher = new PolicyPublisher(kafka.connection().withTopics(topics))) {
                 for (int v = 1; v <= snapshots; v++) {
                     PolicySnapshot snapshot = exporter.export(agent.actor(), v, v - 1, agent.obsMean(),
                             agent.obsStd(), Map.of());
