@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * checkpoint, its next version follows the last published one, and its first new policy is as
  * good as the last (a learner resuming with fresh weights would fall to chance).
  */
-class LearnerCrashTest {
+class LearnerCrashIT {
 
     @Test
     void killedAndRestartedItContinuesWhereItWasWithoutRegressing(@TempDir Path dir) throws Exception {

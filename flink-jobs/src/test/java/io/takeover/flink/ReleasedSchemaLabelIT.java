@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Robots that have not upgraded: steps and interventions written, as any Avro library writes
  * them, with the 0.1.0 schemas shipped in the schemas jar, are labelled like current ones.
  */
-class ReleasedSchemaLabelTest {
+class ReleasedSchemaLabelIT {
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * takeover that comes long after its episode ended is dead-lettered instead of changing the next.
  */
 @Timeout(180)
-class LabelGuaranteesTest {
+class LabelGuaranteesIT {
 
     private static final Topics TOPICS = Topics.DEFAULT;
     private static final long DT = 50;

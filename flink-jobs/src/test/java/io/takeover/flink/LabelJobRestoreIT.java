@@ -51,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with a savepoint or crashed (its task manager killed) half-way, gives the same committed
  * transitions as a run that was never interrupted — none lost, none twice.
  */
-class LabelJobRestoreTest {
+class LabelJobRestoreIT {
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A store several times the JVM's heap fills and samples in a process with a 32 MB heap. */
-class LargerThanHeapTest {
+class LargerThanHeapIT {
 
     @Test
     void aStoreLargerThanTheHeapFillsAndSamples(@TempDir Path dir) throws Exception {

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * from its checkpoint, the replay keeps what it held and the learner numbers on.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SeparateProcessesTest {
+class SeparateProcessesIT {
 
     private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
     private static final Path RUN_DIR = Path.of("target/separate-processes").toAbsolutePath();

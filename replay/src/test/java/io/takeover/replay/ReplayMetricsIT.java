@@ -21,7 +21,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ReplayMetricsTest {
+class ReplayMetricsIT {
 
     @Test
     void aScrapeShowsWhatTheTablesHoldAndDid(@TempDir Path dir) throws Exception {

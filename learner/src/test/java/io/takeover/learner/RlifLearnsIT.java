@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * steps labelled by the RLIF rule into the replay, SAC trained on it and its policy put back on
  * the robots, round after round, in one process. Takeovers per 1,000 steps must fall clearly.
  */
-class RlifLearnsTest {
+class RlifLearnsIT {
 
     private static final int ROBOTS = 4;
     private static final int STEPS_PER_ROUND = 1000;

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 
 /** The whole label topology on a MiniCluster at parallelism 2, fed from memory. */
-class LabelPipelineTest {
+class LabelPipelineIT {
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * right step, robots act with newer policies, and bad input is dead-lettered without stopping
  * the job.
  */
-class EndToEndTest {
+class EndToEndIT {
 
     private static final Topics TOPICS = new Topics("fleet7.");
 

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * directory each time, then stopped cleanly: every step Kafka acknowledged that has a successor
  * in its closed episode becomes exactly one transition.
  */
-class NothingLostTest {
+class NothingLostIT {
 
     private static final Topics TOPICS = Topics.DEFAULT;
     private static final int KILLS = 3;

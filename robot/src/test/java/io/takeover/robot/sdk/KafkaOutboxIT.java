@@ -32,7 +32,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class KafkaOutboxTest {
+class KafkaOutboxIT {
 
     private static final int ROBOTS = 3;
     private static final int STEPS = 2_000; // per robot

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Kill -9 the ingest process at random points, again and again: every transition is stored exactly once. */
-class IngestCrashTest {
+class IngestCrashIT {
 
     private static final int BURST = 4_000;
     private static final int KILLS = 5;

@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class PolicyPublisherTest {
+class PolicyPublisherIT {
 
     @Test
     void aRestartedLearnerFindsTheLastVersionOfItsTaskOnTheTopic(@TempDir Path dir) {

@@ -17,7 +17,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class EmbeddedKafkaTest {
+class EmbeddedKafkaIT {
 
     @Test
     void startsAndCreatesTheContractTopicsWithPoliciesCompacted(@TempDir Path dir) throws Exception {

@@ -21,7 +21,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TransitionIngestTest {
+class TransitionIngestIT {
 
     @Test
     void aRestartedIngestResumesFromTheStoreWithNothingLostOrDoubled(@TempDir Path dir) throws Exception {

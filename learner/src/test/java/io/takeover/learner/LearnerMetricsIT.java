@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class LearnerMetricsTest {
+class LearnerMetricsIT {
 
     @Test
     void aScrapeOfATrainingLearnerShowsItsProgress(@TempDir Path dir) throws Exception {
