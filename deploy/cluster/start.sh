@@ -43,7 +43,7 @@ esac
 broker_classpath="$root/deploy/embedded-kafka/target/broker-classpath.txt"
 flink_classpath="$root/deploy/cluster/target/flink-classpath.txt"
 job_jar="$root/flink-jobs/target/takeover-flink-jobs-0.1.0-SNAPSHOT-job.jar"
-for built in "$broker_classpath" "$flink_classpath" "$job_jar" "$root/cli/target/classpath.txt"; do
+for built in "$broker_classpath" "$flink_classpath" "$job_jar" "$root/tools/target/classpath.txt"; do
   if [ ! -f "$built" ]; then
     echo "$built is missing: build first with  ./mvnw -DskipTests install" >&2
     exit 2

@@ -2,7 +2,6 @@ package io.takeover.cli;
 
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.takeover.local.RobotMetrics;
 import io.takeover.robot.fleet.Fleet;
 import io.takeover.robot.fleet.FleetSettings;
 import io.takeover.robot.operator.OperatorSettings;
@@ -10,6 +9,7 @@ import io.takeover.robot.sdk.KafkaOutbox;
 import io.takeover.robot.sdk.PolicySubscriber;
 import io.takeover.robot.task.TaskSpec;
 import io.takeover.robot.task.Tasks;
+import io.takeover.runtime.metrics.RobotMetrics;
 import io.takeover.schemas.kafka.KafkaConnection;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

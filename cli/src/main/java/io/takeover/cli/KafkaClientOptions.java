@@ -7,7 +7,7 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** What every Kafka client of a command gets, whichever broker it reaches: client properties and the topic prefix. */
-final class KafkaClientOptions {
+public final class KafkaClientOptions {
 
     @Option(names = "--kafka-config", defaultValue = "${env:TAKEOVER_KAFKA_CONFIG}",
             description = "Client properties for every Kafka client (security.protocol, sasl.*, ssl.*, client.id), "
@@ -18,12 +18,12 @@ final class KafkaClientOptions {
             description = "Prefix of the contract's topics; TAKEOVER_TOPIC_PREFIX (default ${DEFAULT-VALUE}).")
     String topicPrefix;
 
-    Topics topics() {
+    public Topics topics() {
         return new Topics(topicPrefix);
     }
 
     /** The file's client properties; none without a file. */
-    Map<String, String> properties() {
+    public Map<String, String> properties() {
         return config == null ? Map.of() : KafkaConnection.clientPropertiesIn(config);
     }
 }

@@ -5,7 +5,7 @@ import io.takeover.robot.operator.OperatorSettings;
 import picocli.CommandLine.Option;
 
 /** How simulated operators behave: {@code --operator-quality} and {@code --takeover}. */
-final class OperatorOptions {
+public final class OperatorOptions {
 
     @Option(names = "--operator-quality",
             description = "The operators' own success rate when in full control, e.g. 0.4 (calibrated by the noise on "
@@ -17,7 +17,7 @@ final class OperatorOptions {
                     + "over at any step with probability P (default ${DEFAULT-VALUE}).")
     String takeover;
 
-    OperatorSettings settings(String task, long seed) {
+    public OperatorSettings settings(String task, long seed) {
         OperatorSettings settings = OperatorSettings.DEFAULT;
         if (takeover.startsWith("random:")) {
             settings = settings.withRandomTakeovers(parseProbability(takeover.substring("random:".length())));
@@ -40,7 +40,7 @@ final class OperatorOptions {
     }
 
     /** One line for a start-up message. */
-    static String describe(OperatorSettings s) {
+    public static String describe(OperatorSettings s) {
         return (s.strategy() == OperatorSettings.Strategy.RANDOM
                 ? "take over at random, " + s.takeoverProbability() + " per step"
                 : "take over when they judge a robot heading for failure") + ", action noise " + String.format(

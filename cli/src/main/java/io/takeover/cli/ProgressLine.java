@@ -1,13 +1,13 @@
 package io.takeover.cli;
 
-import io.takeover.local.FleetStatsBoard.Totals;
+import io.takeover.runtime.FleetStatsBoard.Totals;
 import java.util.Locale;
 import java.util.Map;
 
 /** One line of {@code takeover local}'s progress: versions, takeover rates, replay, learner. */
-final class ProgressLine {
+public final class ProgressLine {
 
-    static String format(long elapsedSeconds, long newestVersion, Map<Long, Totals> byVersion, long replaySize,
+    public static String format(long elapsedSeconds, long newestVersion, Map<Long, Totals> byVersion, long replaySize,
             double learnerStepsPerSecond, long gradientSteps) {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "[%4ds] policy v%d", elapsedSeconds,
                 newestVersion));

@@ -1,14 +1,14 @@
 package io.takeover.cli;
 
+import java.util.ServiceLoader;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The one front door: {@code bin/takeover <command>}. */
 @Command(name = "takeover", mixinStandardHelpOptions = true, version = "takeover 0.1.0",
         description = "Operator takeovers of deployed robots, turned into continuous learning (RLIF).",
-        subcommands = {LocalCommand.class, TopicsCommand.class, LearnerCommand.class, FleetCommand.class,
-                ExperimentCommand.class, ReplayCommand.class, BenchCommand.class})
+        subcommands = {TopicsCommand.class, LearnerCommand.class, FleetCommand.class, ReplayCommand.class})
 public final class Takeover implements Runnable {
 
     @Override
@@ -17,7 +17,16 @@ public final class Takeover implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Takeover()).setExecutionExceptionHandler(Takeover::report).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The commands built in, and those the modules on the classpath add ({@link Subcommand}). */
+    public static CommandLine commandLine() {
+        CommandLine line = new CommandLine(new Takeover()).setExecutionExceptionHandler(Takeover::report);
+        for (Subcommand command : ServiceLoader.load(Subcommand.class)) {
+            line.addSubcommand(command);
+        }
+        return line;
     }
 
     /** A failed command says what went wrong in one line; the stack trace goes to the log file. */

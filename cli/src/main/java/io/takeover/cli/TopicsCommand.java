@@ -1,7 +1,7 @@
 package io.takeover.cli;
 
-import io.takeover.kafka.TopicCreator;
 import io.takeover.schemas.kafka.KafkaConnection;
+import io.takeover.schemas.kafka.TopicCreator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

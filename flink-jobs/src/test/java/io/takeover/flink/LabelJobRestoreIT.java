@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.takeover.flink.label.LabelSettings;
 import io.takeover.kafka.EmbeddedKafka;
-import io.takeover.kafka.TopicCreator;
 import io.takeover.schemas.Intervention;
 import io.takeover.schemas.InterventionKind;
 import io.takeover.schemas.Step;
 import io.takeover.schemas.Topics;
 import io.takeover.schemas.Transition;
+import io.takeover.schemas.kafka.TopicCreator;
 import io.takeover.schemas.wire.Codecs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -2,16 +2,16 @@ package io.takeover.replay;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.takeover.kafka.EmbeddedKafka;
-import io.takeover.kafka.TopicCreator;
 import io.takeover.replay.ingest.TransitionIngest;
 import io.takeover.replay.store.ReplaySettings;
 import io.takeover.replay.store.ReplayStore;
 import io.takeover.replay.table.Batch;
 import io.takeover.schemas.Topics;
 import io.takeover.schemas.Transition;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.takeover.schemas.kafka.TopicCreator;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,11 +1,10 @@
 package io.takeover.local;
 
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.takeover.flink.LabelJob;
 import io.takeover.flink.LabelJobSettings;
 import io.takeover.kafka.EmbeddedKafka;
-import io.takeover.kafka.TopicCreator;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.takeover.learner.Learner;
 import io.takeover.learner.sac.SacSettings;
 import io.takeover.replay.store.ReplayStore;
@@ -15,7 +14,13 @@ import io.takeover.robot.sdk.KafkaOutbox;
 import io.takeover.robot.sdk.PolicySubscriber;
 import io.takeover.robot.task.TaskSpec;
 import io.takeover.robot.task.Tasks;
+import io.takeover.runtime.FleetStatsBoard;
+import io.takeover.runtime.LearnerWorker;
+import io.takeover.runtime.StartedParts;
+import io.takeover.runtime.metrics.CheckpointMetrics;
+import io.takeover.runtime.metrics.RobotMetrics;
 import io.takeover.schemas.kafka.KafkaConnection;
+import io.takeover.schemas.kafka.TopicCreator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.takeover.kafka.EmbeddedKafka;
-import io.takeover.kafka.TopicCreator;
 import io.takeover.learner.publish.PolicyPublisher;
 import io.takeover.replay.store.ReplayStore;
 import io.takeover.robot.policy.MlpPolicy;
@@ -14,6 +13,7 @@ import io.takeover.schemas.Control;
 import io.takeover.schemas.PolicySnapshot;
 import io.takeover.schemas.Topics;
 import io.takeover.schemas.Transition;
+import io.takeover.schemas.kafka.TopicCreator;
 import io.takeover.schemas.wire.Codecs;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -3,9 +3,9 @@ package io.takeover.learner.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.takeover.kafka.EmbeddedKafka;
-import io.takeover.kafka.TopicCreator;
 import io.takeover.schemas.PolicySnapshot;
 import io.takeover.schemas.Topics;
+import io.takeover.schemas.kafka.TopicCreator;
 import io.takeover.schemas.policy.PolicyTensors;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.takeover.kafka.EmbeddedKafka;
-import io.takeover.kafka.TopicCreator;
 import io.takeover.replay.ReplayProcess;
 import io.takeover.replay.Transitions;
 import io.takeover.replay.store.ReplaySettings;
@@ -12,6 +11,7 @@ import io.takeover.replay.store.ReplayStore;
 import io.takeover.replay.table.Table;
 import io.takeover.schemas.Topics;
 import io.takeover.schemas.Transition;
+import io.takeover.schemas.kafka.TopicCreator;
 import io.takeover.schemas.wire.Codecs;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

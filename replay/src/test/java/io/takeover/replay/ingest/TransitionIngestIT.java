@@ -3,12 +3,12 @@ package io.takeover.replay.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.takeover.kafka.EmbeddedKafka;
-import io.takeover.kafka.TopicCreator;
 import io.takeover.replay.Transitions;
 import io.takeover.replay.store.ReplaySettings;
 import io.takeover.replay.store.ReplayStore;
 import io.takeover.schemas.Topics;
 import io.takeover.schemas.Transition;
+import io.takeover.schemas.kafka.TopicCreator;
 import io.takeover.schemas.wire.Codecs;
 import java.nio.file.Path;
 import java.util.List;

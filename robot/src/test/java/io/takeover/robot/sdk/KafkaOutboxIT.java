@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.takeover.kafka.EmbeddedKafka;
-import io.takeover.kafka.TopicCreator;
 import io.takeover.schemas.Step;
 import io.takeover.schemas.Topics;
 import io.takeover.schemas.kafka.KafkaConnection;
+import io.takeover.schemas.kafka.TopicCreator;
 import io.takeover.schemas.wire.Codecs;
 import java.io.IOException;
 import java.net.ServerSocket;

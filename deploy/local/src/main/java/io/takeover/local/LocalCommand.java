@@ -1,0 +1,133 @@
+package io.takeover.local;
+
+import io.takeover.cli.DurationConverter;
+import io.takeover.cli.KafkaClientOptions;
+import io.takeover.cli.OperatorOptions;
+import io.takeover.cli.ProgressLine;
+import io.takeover.cli.Subcommand;
+import io.takeover.local.LocalSettings;
+import io.takeover.local.LocalStack;
+import io.takeover.replay.store.ReplaySettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code takeover local}: the whole loop on this machine, nothing else installed. */
+@Command(name = "local", mixinStandardHelpOptions = true,
+        description = "Run everything in one JVM: embedded Kafka, the label job on a Flink MiniCluster, "
+                + "replay, learner and a simulated fleet. Ctrl-C stops it cleanly.")
+public final class LocalCommand implements Runnable, Subcommand {
+
+    @Option(names = "--robots", defaultValue = "8",
+            description = "Simulated robots (default ${DEFAULT-VALUE}); 0 runs the pipeline for outside producers.")
+    int robots;
+
+    @Option(names = "--duration", converter = DurationConverter.class,
+            description = "Stop after this long (e.g. 120s, 10m); default: until Ctrl-C.")
+    Duration duration;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Port of the embedded Kafka (default ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--data-dir", defaultValue = ".takeover/local",
+            description = "Where Kafka, checkpoints and replay keep their data (default ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--hz", defaultValue = "20", description = "Control rate of each simulated robot (default ${DEFAULT-VALUE}).")
+    int hz;
+
+    @Option(names = "--publish-every", defaultValue = "500",
+            description = "Learner gradient steps between published policies (default ${DEFAULT-VALUE}).")
+    int publishEvery;
+
+    @Option(names = "--critics", defaultValue = "2",
+            description = "Critics in the learner's ensemble (default ${DEFAULT-VALUE}; RLPD uses 10 where cores allow).")
+    int critics;
+
+    @Option(names = "--algorithm", defaultValue = "rlif",
+            description = "rlif, or hg-dagger to imitate the operators' corrections (default ${DEFAULT-VALUE}).")
+    String algorithm;
+
+    @Option(names = "--metrics-port", defaultValue = "9464",
+            description = "Port serving Prometheus metrics at /metrics (default ${DEFAULT-VALUE}; 0: any free port).")
+    int metricsPort;
+
+    @Option(names = "--task", defaultValue = "pendulum", description = "pendulum or reacher (default ${DEFAULT-VALUE}).")
+    String task;
+
+    @Mixin
+    OperatorOptions operators;
+
+    @Mixin
+    KafkaClientOptions kafka;
+
+    @Option(names = "--progress-every", defaultValue = "5s", converter = DurationConverter.class,
+            description = "How often to print a progress line (default ${DEFAULT-VALUE}).")
+    Duration progressEvery;
+
+    @Override
+    public void run() {
+        long started = System.nanoTime();
+        System.out.println("Starting Takeover locally in " + dataDir.toAbsolutePath() + " …");
+        LocalSettings defaults = LocalSettings.defaults(dataDir);
+        LocalSettings settings = new LocalSettings(dataDir, robots, kafkaPort, task, hz,
+                defaults.minReplaySize(), publishEvery, defaults.batchSize(), defaults.seed(), critics, algorithm, metricsPort,
+                defaults.jobMetricsPorts(), operators.settings(task, defaults.seed()))
+                .withKafka(kafka.topics(), kafka.properties());
+        CountDownLatch stop = new CountDownLatch(1);
+        try (LocalStack stack = LocalStack.start(settings)) {
+            Thread hook = new Thread(() -> {
+                System.out.println("Stopping …");
+                stop.countDown();
+                stack.close();
+                printSaved(stack);
+            }, "takeover-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            System.out.printf("Ready in %.1f s. Kafka bootstrap: %s (topics %s*). %s%n",
+                    (System.nanoTime() - started) / 1e9, stack.bootstrapServers(), settings.topics().prefix(),
+                    robots > 0 ? robots + " simulated robots running " + task + " at " + hz + " Hz; operators "
+                            + OperatorOptions.describe(settings.operator()) + "."
+                            : "No simulated robots: produce Step and Intervention records to "
+                                    + settings.topics().steps() + " and " + settings.topics().interventions() + ".");
+            System.out.println(stack.labelJobResumedFrom()
+                    .map(point -> "Label job resumed from " + point + ": its waiting steps, positions and fleet "
+                            + "statistics carry on.")
+                    .orElse("Label job started afresh (no savepoint or checkpoint in " + dataDir + ")."));
+            System.out.printf("Metrics: http://localhost:%d/metrics (replay, learner, fleet, robots, checkpoints); "
+                    + "label job: the first free port of %s, /metrics. Flink: http://localhost:%d%n",
+                    stack.metricsPort(), settings.jobMetricsPorts(), stack.flinkRestPort());
+            long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+            while (System.nanoTime() < deadline) {
+                long wait = Math.min(progressEvery.toNanos(), deadline - System.nanoTime());
+                if (stop.await(Math.max(wait, 0), TimeUnit.NANOSECONDS)) {
+                    return;
+                }
+                System.out.println(ProgressLine.format((System.nanoTime() - started) / 1_000_000_000L,
+                        stack.learner().publishedVersion(), stack.board().totals(), stack.replay().table(ReplaySettings.ONLINE).size(),
+                        stack.learner().stepsPerSecond(), stack.learner().gradientSteps()));
+                if (stack.learner().failure() != null) {
+                    System.out.println("The learner stopped: " + stack.learner().failure()
+                            + " (details in the log); the rest keeps running.");
+                }
+            }
+            Runtime.getRuntime().removeShutdownHook(hook);
+            System.out.println("Duration reached; stopping …");
+            stack.close();
+            printSaved(stack);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.out.println("Stopped.");
+    }
+
+    private static void printSaved(LocalStack stack) {
+        System.out.println(stack.labelJobSavepoint() != null
+                ? "Label job saved to " + stack.labelJobSavepoint() + "; the next start on this data directory resumes "
+                        + "from it."
+                : "Label job cancelled without a savepoint; the next start resumes from its latest checkpoint.");
+    }
+}

@@ -1,0 +1,98 @@
+package io.takeover.runtime;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.takeover.learner.Learner;
+import io.takeover.learner.LearnerMetrics;
+import io.takeover.learner.LearnerSettings;
+import io.takeover.learner.publish.PolicyPublisher;
+import io.takeover.learner.sac.SacSettings;
+import io.takeover.replay.ReplayMetrics;
+import io.takeover.replay.ingest.TransitionIngest;
+import io.takeover.replay.store.ReplaySettings;
+import io.takeover.replay.store.ReplayStore;
+import io.takeover.robot.task.TaskSpec;
+import io.takeover.runtime.metrics.FleetMetrics;
+import io.takeover.schemas.kafka.KafkaConnection;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * One task's learning side: its replay store fed from the transitions topic, the learner
+ * training on it and publishing policies, and the fleet statistics of that task, all
+ * registered for Prometheus. {@code takeover local} runs one inside its JVM; on a cluster
+ * {@code takeover learner} runs one per process (one learner per task).
+ */
+public final class LearnerWorker implements AutoCloseable {
+
+    /**
+     * @param task          the task learned
+     * @param dataDir       the replay under {@code replay/<task>}, learner checkpoints under {@code learner}
+     * @param replayCapacity transitions the replay keeps (the oldest go first; interventions are kept longer)
+     * @param minReplaySize transitions before training starts
+     * @param publishEvery  gradient steps between published policies
+     * @param publishInterval longest time between published policies (whichever comes first)
+     * @param sac           hyper-parameters (critics, batch size, seed …)
+     * @param algorithm     {@code rlif} or {@code hg-dagger}
+     * @param device        {@code cpu} or {@code gpu}
+     */
+    public record Settings(TaskSpec task, Path dataDir, long replayCapacity, long minReplaySize, int publishEvery,
+            Duration publishInterval, SacSettings sac, String algorithm, String device) {}
+
+    private final StartedParts started = new StartedParts();
+    private final ReplayStore replay;
+    private final Learner learner;
+    private final FleetStatsBoard board;
+
+    private LearnerWorker(KafkaConnection kafka, Settings settings, PrometheusRegistry metrics)
+            throws Exception {
+        try {
+            TaskSpec task = settings.task();
+            Path replayDir = settings.dataDir().resolve("replay").resolve(task.name());
+            replay = track(ReplayStore.open(ReplaySettings.defaults(replayDir, task.name(), task.obsDim(),
+                    task.actDim(), settings.replayCapacity(), settings.minReplaySize())));
+            TransitionIngest ingest = track(new TransitionIngest(kafka, replay).start());
+            ReplayMetrics.register(metrics, replay, ingest);
+
+            PolicyPublisher publisher = track(new PolicyPublisher(kafka));
+            learner = track(new Learner(LearnerSettings.of(task.name(), task.obsDim(), task.actionLow(),
+                    task.actionHigh(), settings.sac(), settings.minReplaySize(), settings.dataDir().resolve("learner"))
+                    .withPublishEvery(settings.publishEvery()).withPublishInterval(settings.publishInterval())
+                    .withAlgorithm(settings.algorithm())
+                    .withDevice(settings.device()), replay, publisher).start());
+            LearnerMetrics.register(metrics, learner);
+
+            board = track(new FleetStatsBoard(kafka, task.name()));
+            FleetMetrics.register(metrics, board, task.name());
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Starts the replay ingest, the learner and the statistics board; on failure, stops what had started. */
+    public static LearnerWorker start(KafkaConnection kafka, Settings settings, PrometheusRegistry metrics)
+            throws Exception {
+        return new LearnerWorker(kafka, settings, metrics);
+    }
+
+    private <T extends AutoCloseable> T track(T part) {
+        return started.track(part);
+    }
+
+    public ReplayStore replay() {
+        return replay;
+    }
+
+    public Learner learner() {
+        return learner;
+    }
+
+    public FleetStatsBoard board() {
+        return board;
+    }
+
+    @Override
+    public void close() {
+        started.close();
+    }
+}
