@@ -2,6 +2,9 @@ package io.takeover.cli;
 
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.takeover.learner.Algorithm;
+import io.takeover.learner.ComputeDevice;
+import io.takeover.learner.LearnerSettings;
 import io.takeover.learner.sac.SacSettings;
 import io.takeover.replay.store.ReplaySettings;
 import io.takeover.robot.task.Tasks;
@@ -60,16 +63,17 @@ final class LearnerCommand implements Runnable {
                     + "(default ${DEFAULT-VALUE}; ~390 bytes each on disk for 17 observations and 6 actions).")
     long replayCapacity;
 
-    @Option(names = "--min-replay", defaultValue = "${env:TAKEOVER_MIN_REPLAY:-1000}",
+    @Option(names = "--min-replay", defaultValue = "${env:TAKEOVER_MIN_REPLAY:-" + LearnerSettings.MIN_REPLAY_SIZE + "}",
             description = "Transitions in the replay before training starts; TAKEOVER_MIN_REPLAY "
                     + "(default ${DEFAULT-VALUE}).")
     long minReplay;
 
-    @Option(names = "--publish-every", defaultValue = "${env:TAKEOVER_PUBLISH_EVERY:-500}",
+    @Option(names = "--publish-every", defaultValue = "${env:TAKEOVER_PUBLISH_EVERY:-" + LearnerSettings.PUBLISH_EVERY + "}",
             description = "Gradient steps between published policies; TAKEOVER_PUBLISH_EVERY (default ${DEFAULT-VALUE}).")
     int publishEvery;
 
-    @Option(names = "--publish-interval", defaultValue = "${env:TAKEOVER_PUBLISH_INTERVAL:-30s}",
+    @Option(names = "--publish-interval",
+            defaultValue = "${env:TAKEOVER_PUBLISH_INTERVAL:-" + LearnerSettings.PUBLISH_INTERVAL_SECONDS + "s}",
             converter = DurationConverter.class,
             description = "Longest time between published policies, whichever of the two comes first; "
                     + "TAKEOVER_PUBLISH_INTERVAL (default ${DEFAULT-VALUE}).")
@@ -89,8 +93,8 @@ final class LearnerCommand implements Runnable {
         long started = System.nanoTime();
         PrometheusRegistry metrics = new PrometheusRegistry();
         LearnerWorker.Settings settings = new LearnerWorker.Settings(Tasks.spec(task), dataDir, replayCapacity,
-                minReplay, publishEvery, publishInterval, SacSettings.DEFAULT.withCritics(critics).withBatchSize(batchSize), algorithm,
-                device);
+                minReplay, publishEvery, publishInterval, SacSettings.DEFAULT.withCritics(critics).withBatchSize(batchSize), Algorithm.of(algorithm),
+                ComputeDevice.of(device));
         CountDownLatch stop = new CountDownLatch(1);
         KafkaConnection connection = kafka.connection();
         try (LearnerWorker worker = LearnerWorker.start(connection, settings, metrics);

@@ -1,7 +1,7 @@
 package io.takeover.learner;
 
 import ai.djl.nn.Block;
-import io.takeover.learner.sac.UpdateStats;
+import io.takeover.learner.UpdateStats;
 import io.takeover.replay.table.Batch;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

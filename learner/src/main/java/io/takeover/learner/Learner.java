@@ -7,7 +7,7 @@ import io.takeover.learner.publish.SnapshotExporter;
 import io.takeover.learner.bc.BcAgent;
 import io.takeover.learner.sac.SacAgent;
 import io.takeover.replay.sample.MixedSampler;
-import io.takeover.learner.sac.UpdateStats;
+import io.takeover.learner.UpdateStats;
 import io.takeover.replay.store.ReplaySettings;
 import io.takeover.replay.store.ReplayStore;
 import io.takeover.replay.table.Batch;
@@ -98,17 +98,17 @@ public final class Learner implements AutoCloseable {
 
     private void run() {
         try {
+            LearnerCheckpoint checkpoint = settings.checkpointDir() == null ? null
+                    : LearnerCheckpoint.read(settings.checkpointDir(), settings.task(), settings.algorithm());
             if (!awaitReplay()) {
                 return;
             }
-            LearnerCheckpoint checkpoint = settings.checkpointDir() == null ? null
-                    : LearnerCheckpoint.read(settings.checkpointDir(), settings.task());
             float[][] normalisation = checkpoint != null ? checkpoint.normalisation() : normalisation();
             long version = Math.max(publisher.lastPublishedVersion(settings.task()),
                     checkpoint == null ? 0 : checkpoint.version());
             publishedVersion.set(version);
             SnapshotExporter exporter = new SnapshotExporter(settings.task(), settings.actionLow(), settings.actionHigh());
-            Device device = settings.device().equals("gpu") ? Device.gpu() : Device.cpu();
+            Device device = settings.device().djl();
             try (Agent agent = newAgent(normalisation, device);
                     BatchPrefetcher batches = new BatchPrefetcher(sampler(), settings, 4)) {
                 if (checkpoint != null) {
@@ -129,7 +129,7 @@ public final class Learner implements AutoCloseable {
     }
 
     private Agent newAgent(float[][] normalisation, Device device) {
-        return settings.algorithm().equals(LearnerSettings.HG_DAGGER)
+        return settings.algorithm() == Algorithm.HG_DAGGER
                 ? new BcAgent(settings.sac(), settings.obsDim(), settings.actDim(), settings.actionLow(),
                         settings.actionHigh(), normalisation[0], normalisation[1], device)
                 : new SacAgent(settings.sac(), settings.obsDim(), settings.actDim(), settings.actionLow(),
@@ -138,7 +138,7 @@ public final class Learner implements AutoCloseable {
 
     /** RLIF learns from the replay's mix; HG-DAgger imitates the operator transitions of the intervention table. */
     private MixedSampler sampler() {
-        return settings.algorithm().equals(LearnerSettings.HG_DAGGER)
+        return settings.algorithm() == Algorithm.HG_DAGGER
                 ? new MixedSampler(List.of(new MixedSampler.Part(replay.table(ReplaySettings.INTERVENTION), 1.0)))
                 : replay.sampler();
     }
@@ -183,7 +183,7 @@ public final class Learner implements AutoCloseable {
                 lastPublish = now;
             }
             if (settings.checkpointDir() != null && steps % settings.checkpointEvery() == 0) {
-                LearnerCheckpoint.write(settings.checkpointDir(), settings.task(), version, agent);
+                LearnerCheckpoint.write(settings.checkpointDir(), settings.task(), settings.algorithm(), version, agent);
             }
         }
     }

@@ -3,7 +3,7 @@ package io.takeover.learner;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.takeover.learner.sac.UpdateStats;
+import io.takeover.learner.UpdateStats;
 import java.util.function.ToDoubleFunction;
 
 /**

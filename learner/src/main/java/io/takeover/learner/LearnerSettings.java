@@ -15,17 +15,20 @@ import java.time.Duration;
  * @param publishInterval  longest time between published policies (whichever comes first)
  * @param checkpointDir    where the learner checkpoints and resumes from; null for never
  * @param checkpointEvery  gradient steps between checkpoints
- * @param device           "cpu" or "gpu"
+ * @param device           where it trains
  * @param threads          DJL (PyTorch) threads, applied when the engine starts in this JVM
- * @param algorithm        {@code rlif} (SAC on the intervention reward) or {@code hg-dagger} (behaviour
- *                         cloning of the operator's corrections, the baseline)
+ * @param algorithm        RLIF (SAC on the intervention reward) or HG-DAgger (behaviour cloning of
+ *                         the operator's corrections, the baseline)
  */
 public record LearnerSettings(String task, int obsDim, float[] actionLow, float[] actionHigh, SacSettings sac,
         long minReplaySize, int publishEvery, Duration publishInterval, Path checkpointDir, int checkpointEvery,
-        String device, int threads, String algorithm) {
+        ComputeDevice device, int threads, Algorithm algorithm) {
 
-    public static final String RLIF = "rlif";
-    public static final String HG_DAGGER = "hg-dagger";
+    /** Defaults, one source for the settings, the command line and local mode. */
+    public static final int PUBLISH_EVERY = 500;
+    public static final int PUBLISH_INTERVAL_SECONDS = 30;
+    public static final int CHECKPOINT_EVERY = 1000;
+    public static final long MIN_REPLAY_SIZE = 1000;
 
     public LearnerSettings {
         if (actionLow.length != actionHigh.length || actionLow.length == 0) {
@@ -35,22 +38,20 @@ public record LearnerSettings(String task, int obsDim, float[] actionLow, float[
             throw new IllegalArgumentException(
                     "min replay size, publish and checkpoint intervals and threads must be >= 1");
         }
-        if (!algorithm.equals(RLIF) && !algorithm.equals(HG_DAGGER)) {
-            throw new IllegalArgumentException("algorithm must be rlif or hg-dagger, got " + algorithm);
+        if (algorithm == null || device == null) {
+            throw new IllegalArgumentException("an algorithm and a device are required");
         }
         if (publishInterval.toMillis() < 1) {
             throw new IllegalArgumentException("publish interval must be positive, got " + publishInterval);
         }
-        if (!device.equals("cpu") && !device.equals("gpu")) {
-            throw new IllegalArgumentException("device must be cpu or gpu, got " + device);
-        }
     }
 
-    /** Defaults: publish every 500 steps or 30 s, checkpoint every 1,000 steps, CPU, one thread. */
+    /** Defaults: publish every 500 steps or 30 s, checkpoint every 1,000 steps, RLIF on the CPU, one thread. */
     public static LearnerSettings of(String task, int obsDim, float[] actionLow, float[] actionHigh, SacSettings sac,
             long minReplaySize, Path checkpointDir) {
-        return new LearnerSettings(task, obsDim, actionLow, actionHigh, sac, minReplaySize, 500,
-                Duration.ofSeconds(30), checkpointDir, 1000, "cpu", 1, RLIF);
+        return new LearnerSettings(task, obsDim, actionLow, actionHigh, sac, minReplaySize, PUBLISH_EVERY,
+                Duration.ofSeconds(PUBLISH_INTERVAL_SECONDS), checkpointDir, CHECKPOINT_EVERY, ComputeDevice.CPU, 1,
+                Algorithm.RLIF);
     }
 
     public LearnerSettings withPublishEvery(int steps) {
@@ -68,12 +69,12 @@ public record LearnerSettings(String task, int obsDim, float[] actionLow, float[
                 publishInterval, checkpointDir, steps, device, threads, algorithm);
     }
 
-    public LearnerSettings withDevice(String d) {
+    public LearnerSettings withDevice(ComputeDevice d) {
         return new LearnerSettings(task, obsDim, actionLow, actionHigh, sac, minReplaySize, publishEvery,
                 publishInterval, checkpointDir, checkpointEvery, d, threads, algorithm);
     }
 
-    public LearnerSettings withAlgorithm(String a) {
+    public LearnerSettings withAlgorithm(Algorithm a) {
         return new LearnerSettings(task, obsDim, actionLow, actionHigh, sac, minReplaySize, publishEvery,
                 publishInterval, checkpointDir, checkpointEvery, device, threads, a);
     }

@@ -1,6 +1,8 @@
 package io.takeover.runtime;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.takeover.learner.Algorithm;
+import io.takeover.learner.ComputeDevice;
 import io.takeover.learner.Learner;
 import io.takeover.learner.LearnerMetrics;
 import io.takeover.learner.LearnerSettings;
@@ -32,11 +34,11 @@ public final class LearnerWorker implements AutoCloseable {
      * @param publishEvery  gradient steps between published policies
      * @param publishInterval longest time between published policies (whichever comes first)
      * @param sac           hyper-parameters (critics, batch size, seed …)
-     * @param algorithm     {@code rlif} or {@code hg-dagger}
+     * @param algorithm     RLIF or the HG-DAgger baseline
      * @param device        {@code cpu} or {@code gpu}
      */
     public record Settings(TaskSpec task, Path dataDir, long replayCapacity, long minReplaySize, int publishEvery,
-            Duration publishInterval, SacSettings sac, String algorithm, String device) {}
+            Duration publishInterval, SacSettings sac, Algorithm algorithm, ComputeDevice device) {}
 
     private final StartedParts started = new StartedParts();
     private final ReplayStore replay;

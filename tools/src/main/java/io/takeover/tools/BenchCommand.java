@@ -1,5 +1,6 @@
 package io.takeover.tools;
 
+import io.takeover.learner.ComputeDevice;
 import io.takeover.cli.DurationConverter;
 import io.takeover.cli.Subcommand;
 import io.takeover.tools.bench.LabelBenchmark;
@@ -93,7 +94,7 @@ public final class BenchCommand implements Runnable, Subcommand {
             Path dir = Files.createTempDirectory("takeover-bench");
             System.out.printf("learner benchmark: %s, %d DJL thread(s), data in %s%n", device,
                     Integer.getInteger("ai.djl.pytorch.num_threads", 1), dir);
-            new LearnerBenchmark(dir, each, device, System.out).run(critics);
+            new LearnerBenchmark(dir, each, ComputeDevice.of(device), System.out).run(critics);
             return 0;
         }
     }

@@ -1,5 +1,6 @@
 package io.takeover.tools;
 
+import io.takeover.learner.Algorithm;
 import io.takeover.cli.DurationConverter;
 import io.takeover.cli.Subcommand;
 import io.takeover.tools.experiment.Experiment;
@@ -64,7 +65,7 @@ public final class ExperimentCommand implements Callable<Integer>, Subcommand {
         System.out.printf(Locale.ROOT, "%-16s %14s %22s%n", "final quarter", "success rate", "takeovers per 1,000");
         System.out.printf(Locale.ROOT, "%-16s %13.0f%% %22s%n", "operator alone", 100 * result.operatorAloneMean(),
                 "-");
-        for (String algorithm : Experiment.ALGORITHMS) {
+        for (Algorithm algorithm : Experiment.ALGORITHMS) {
             System.out.printf(Locale.ROOT, "%-16s %13.0f%% %22.1f%n", algorithm,
                     100 * result.finalMean(algorithm, true, last), result.finalMean(algorithm, false, last));
         }

@@ -5,6 +5,8 @@ import io.takeover.cli.KafkaClientOptions;
 import io.takeover.cli.OperatorOptions;
 import io.takeover.cli.ProgressLine;
 import io.takeover.cli.Subcommand;
+import io.takeover.learner.Algorithm;
+import io.takeover.learner.LearnerSettings;
 import io.takeover.local.LocalSettings;
 import io.takeover.local.LocalStack;
 import io.takeover.replay.store.ReplaySettings;
@@ -40,7 +42,7 @@ public final class LocalCommand implements Runnable, Subcommand {
     @Option(names = "--hz", defaultValue = "20", description = "Control rate of each simulated robot (default ${DEFAULT-VALUE}).")
     int hz;
 
-    @Option(names = "--publish-every", defaultValue = "500",
+    @Option(names = "--publish-every", defaultValue = "" + LearnerSettings.PUBLISH_EVERY,
             description = "Learner gradient steps between published policies (default ${DEFAULT-VALUE}).")
     int publishEvery;
 
@@ -75,7 +77,7 @@ public final class LocalCommand implements Runnable, Subcommand {
         System.out.println("Starting Takeover locally in " + dataDir.toAbsolutePath() + " …");
         LocalSettings defaults = LocalSettings.defaults(dataDir);
         LocalSettings settings = new LocalSettings(dataDir, robots, kafkaPort, task, hz,
-                defaults.minReplaySize(), publishEvery, defaults.batchSize(), defaults.seed(), critics, algorithm, metricsPort,
+                defaults.minReplaySize(), publishEvery, defaults.batchSize(), defaults.seed(), critics, Algorithm.of(algorithm), metricsPort,
                 defaults.jobMetricsPorts(), operators.settings(task, defaults.seed()))
                 .withKafka(kafka.topics(), kafka.properties());
         CountDownLatch stop = new CountDownLatch(1);

@@ -1,5 +1,7 @@
 package io.takeover.local;
 
+import io.takeover.learner.Algorithm;
+import io.takeover.learner.LearnerSettings;
 import io.takeover.robot.operator.OperatorSettings;
 import io.takeover.schemas.Topics;
 import java.nio.file.Path;
@@ -19,7 +21,7 @@ import java.util.Map;
  * @param seed          seeds the fleet and the learner
  * @param critics       critics in the learner's ensemble: 2 keeps a 2-core machine learning at
  *                      ~60 gradient steps/s; RLPD's 10 runs at ~15 there
- * @param algorithm     {@code rlif} or the {@code hg-dagger} baseline
+ * @param algorithm     RLIF or the HG-DAgger baseline
  * @param metricsPort   where Prometheus metrics are served (0: any free port)
  * @param jobMetricsPorts where Flink's Prometheus reporter serves the label job's metrics: the
  *                      first free port of the range
@@ -28,7 +30,7 @@ import java.util.Map;
  * @param kafkaProperties client properties every Kafka client of the stack gets
  */
 public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task, int hz, long minReplaySize,
-        int publishEvery, int batchSize, long seed, int critics, String algorithm, int metricsPort, String jobMetricsPorts,
+        int publishEvery, int batchSize, long seed, int critics, Algorithm algorithm, int metricsPort, String jobMetricsPorts,
         OperatorSettings operator, Topics topics, Map<String, String> kafkaProperties) {
 
     public LocalSettings {
@@ -37,7 +39,7 @@ public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task
 
     /** With the default topics and no extra client properties. */
     public LocalSettings(Path dataDir, int robots, int kafkaPort, String task, int hz, long minReplaySize,
-            int publishEvery, int batchSize, long seed, int critics, String algorithm, int metricsPort,
+            int publishEvery, int batchSize, long seed, int critics, Algorithm algorithm, int metricsPort,
             String jobMetricsPorts, OperatorSettings operator) {
         this(dataDir, robots, kafkaPort, task, hz, minReplaySize, publishEvery, batchSize, seed, critics, algorithm,
                 metricsPort, jobMetricsPorts, operator, Topics.DEFAULT, Map.of());
@@ -50,7 +52,8 @@ public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task
     }
 
     public static LocalSettings defaults(Path dataDir) {
-        return new LocalSettings(dataDir, 8, 9092, "pendulum", 20, 1000, 500, 256, 42, 2, "rlif", 9464, "9249-9259",
+        return new LocalSettings(dataDir, 8, 9092, "pendulum", 20, LearnerSettings.MIN_REPLAY_SIZE,
+                LearnerSettings.PUBLISH_EVERY, 256, 42, 2, Algorithm.RLIF, 9464, "9249-9259",
                 OperatorSettings.DEFAULT);
     }
 }

@@ -5,6 +5,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.takeover.flink.LabelJob;
 import io.takeover.flink.LabelJobSettings;
 import io.takeover.kafka.EmbeddedKafka;
+import io.takeover.learner.ComputeDevice;
 import io.takeover.learner.Learner;
 import io.takeover.learner.sac.SacSettings;
 import io.takeover.replay.store.ReplayStore;
@@ -91,7 +92,7 @@ public final class LocalStack implements AutoCloseable {
                     settings.dataDir(), 1_000_000, settings.minReplaySize(), settings.publishEvery(), Duration.ofSeconds(30),
                     SacSettings.DEFAULT
                     .withBatchSize(settings.batchSize()).withCritics(settings.critics()).withSeed(settings.seed()),
-                    settings.algorithm(), "cpu"), metrics));
+                    settings.algorithm(), ComputeDevice.CPU), metrics));
             CheckpointMetrics.register(metrics, restPort, jobClient.getJobID().toString());
             metricsServer = track(HTTPServer.builder().port(settings.metricsPort()).registry(metrics).buildAndStart());
 

@@ -1,5 +1,6 @@
 package io.takeover.local;
 
+import io.takeover.learner.Algorithm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,7 +50,7 @@ class EndToEndIT {
     @Test
     @Timeout(180)
     void takeoversAreLabelledOnceOnTheRightStepAndRobotsPickUpNewPolicies(@TempDir Path dir) throws Exception {
-        LocalSettings settings = new LocalSettings(dir, 4, 0, "pendulum", 50, 300, 25, 64, 7, 2, "rlif", 0, "9249-9299",
+        LocalSettings settings = new LocalSettings(dir, 4, 0, "pendulum", 50, 300, 25, 64, 7, 2, Algorithm.RLIF, 0, "9249-9299",
                 OperatorSettings.DEFAULT);
         // a deployment of its own on a shared cluster: its own topic prefix, client properties from a file
         Path clientConfig = dir.resolve("client.properties");

@@ -1,5 +1,6 @@
 package io.takeover.local;
 
+import io.takeover.learner.Algorithm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +48,7 @@ class LabelGuaranteesIT {
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(new LocalSettings(dir, 0, 0, "pendulum", 20, 900_000, 500, 64, 3, 2, "rlif", 0,
+        stack = LocalStack.start(new LocalSettings(dir, 0, 0, "pendulum", 20, 900_000, 500, 64, 3, 2, Algorithm.RLIF, 0,
                 "9249-9299", OperatorSettings.DEFAULT));
     }
 

@@ -1,5 +1,6 @@
 package io.takeover.local;
 
+import io.takeover.learner.Algorithm;
 import io.takeover.robot.operator.OperatorSettings;
 import java.nio.file.Path;
 
@@ -15,7 +16,7 @@ final class LocalStackProcess {
         int robots = Integer.parseInt(args[2]);
         // a learner that never trains: these tests are about labels, and the cores go to the pipeline
         LocalSettings settings = new LocalSettings(dataDir, robots, Integer.parseInt(args[1]), "pendulum", 50,
-                900_000, 500, 64, 11, 2, "rlif", 0, "9249-9299", OperatorSettings.DEFAULT);
+                900_000, 500, 64, 11, 2, Algorithm.RLIF, 0, "9249-9299", OperatorSettings.DEFAULT);
         try (LocalStack stack = LocalStack.start(settings)) {
             System.out.println("ready resumed-from " + stack.labelJobResumedFrom().orElse("nothing"));
             Thread.sleep(Long.parseLong(args[3]) * 1000);

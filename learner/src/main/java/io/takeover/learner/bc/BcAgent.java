@@ -19,7 +19,7 @@ import io.takeover.learner.nn.Networks;
 import io.takeover.learner.nn.PolicyFrame;
 import io.takeover.learner.nn.Scalars;
 import io.takeover.learner.sac.SacSettings;
-import io.takeover.learner.sac.UpdateStats;
+import io.takeover.learner.UpdateStats;
 import io.takeover.replay.table.Batch;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -1,6 +1,7 @@
 package io.takeover.learner.checkpoint;
 
 import io.takeover.learner.Agent;
+import io.takeover.learner.Algorithm;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
@@ -15,14 +16,14 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A learner's checkpoint: the last version it published and everything its agent trains with,
+ * A learner's checkpoint: the algorithm that wrote it, the last version it published and everything its agent trains with,
  * in one file per task, replaced atomically (written beside it, synced, then renamed over it),
  * so a crash at any moment leaves the previous checkpoint or the new one, never half of one.
  */
 public final class LearnerCheckpoint {
 
     private static final int MAGIC = 0x544B4350; // "TKCP"
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2; // 2: the algorithm is recorded; 1 (before) is still read
 
     private final long version;
     private final long steps;
@@ -40,8 +41,8 @@ public final class LearnerCheckpoint {
         return dir.resolve(task + ".checkpoint");
     }
 
-    /** Writes the checkpoint of {@code agent}, which has published up to {@code version}. */
-    public static void write(Path dir, String task, long version, Agent agent) throws IOException {
+    /** Writes the checkpoint of {@code agent}, trained by {@code algorithm}, which has published up to {@code version}. */
+    public static void write(Path dir, String task, Algorithm algorithm, long version, Agent agent) throws IOException {
         Files.createDirectories(dir);
         Path target = file(dir, task);
         Path tmp = dir.resolve(task + ".checkpoint.tmp");
@@ -51,6 +52,7 @@ public final class LearnerCheckpoint {
                         new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16))) {
             out.writeInt(MAGIC);
             out.writeInt(FORMAT);
+            out.writeUTF(algorithm.id());
             out.writeLong(version);
             out.writeLong(agent.steps());
             writeFloats(out, agent.obsMean());
@@ -65,18 +67,29 @@ public final class LearnerCheckpoint {
     /**
      * The task's checkpoint in {@code dir}, or null if there is none.
      *
-     * @throws IOException when it exists but cannot be read: say so rather than train from scratch
+     * @throws IOException when it exists but cannot be read, or another algorithm wrote it: say so
+     *     rather than train from scratch or from the wrong networks
      */
-    public static LearnerCheckpoint read(Path dir, String task) throws IOException {
+    public static LearnerCheckpoint read(Path dir, String task, Algorithm algorithm) throws IOException {
         Path path = file(dir, task);
         if (!Files.exists(path)) {
             return null;
         }
         byte[] bytes = Files.readAllBytes(path);
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            if (in.readInt() != MAGIC || in.readInt() != FORMAT) {
+            int format = in.readInt() == MAGIC ? in.readInt() : -1;
+            if (format != 1 && format != FORMAT) {
                 throw new IOException(path + " is not a learner checkpoint of this format; move it away to start "
                         + "afresh");
+            }
+            if (format == FORMAT) {
+                String writer = in.readUTF();
+                if (!writer.equals(algorithm.id())) {
+                    throw new IOException(path + " was written by a " + writer + " learner, and this one runs "
+                            + algorithm.id() + ": start it with --algorithm " + writer + " to go on from it, or give it "
+                            + "another data directory (or move the checkpoint away) to train " + algorithm.id()
+                            + " from scratch");
+                }
             }
             long version = in.readLong();
             long steps = in.readLong();

@@ -20,6 +20,7 @@ import ai.djl.training.loss.Loss;
 
 import ai.djl.util.Pair;
 import io.takeover.learner.Agent;
+import io.takeover.learner.UpdateStats;
 import io.takeover.learner.nn.Adam;
 import io.takeover.learner.nn.Checkpoints;
 import io.takeover.learner.nn.Networks;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.takeover.learner.Algorithm;
 import io.takeover.kafka.EmbeddedKafka;
 import io.takeover.learner.publish.PolicyPublisher;
 import io.takeover.replay.store.ReplayStore;
@@ -60,7 +61,7 @@ class LearnerCrashIT {
             try (PolicyPublisher publisher = new PolicyPublisher(kafka.connection())) {
                 lastVersion = publisher.lastPublishedVersion("pendulum");
             }
-            LearnerCheckpoint checkpoint = LearnerCheckpoint.read(checkpoints, "pendulum");
+            LearnerCheckpoint checkpoint = LearnerCheckpoint.read(checkpoints, "pendulum", Algorithm.RLIF);
             assertNotNull(checkpoint, "a checkpoint was written before the kill");
 
             Process second = start(kafka.bootstrapServers(), replay, checkpoints);

@@ -1,5 +1,6 @@
 package io.takeover.tools.bench;
 
+import io.takeover.learner.ComputeDevice;
 import io.takeover.kafka.EmbeddedKafka;
 import io.takeover.learner.Learner;
 import io.takeover.learner.LearnerSettings;
@@ -30,10 +31,10 @@ public final class LearnerBenchmark {
 
     private final Path dir;
     private final Duration each;
-    private final String device;
+    private final ComputeDevice device;
     private final PrintStream out;
 
-    public LearnerBenchmark(Path dir, Duration each, String device, PrintStream out) {
+    public LearnerBenchmark(Path dir, Duration each, ComputeDevice device, PrintStream out) {
         this.dir = dir;
         this.each = each;
         this.device = device;

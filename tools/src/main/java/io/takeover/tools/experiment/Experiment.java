@@ -1,5 +1,6 @@
 package io.takeover.tools.experiment;
 
+import io.takeover.learner.Algorithm;
 import io.takeover.local.LocalSettings;
 import io.takeover.local.LocalStack;
 import io.takeover.robot.operator.OperatorQuality;
@@ -34,12 +35,12 @@ public final class Experiment {
             int binSteps) {}
 
     /** One learning run's curve. */
-    public record Run(String algorithm, long seed, LearningCurve curve) {}
+    public record Run(Algorithm algorithm, long seed, LearningCurve curve) {}
 
     /** What a run is doing, for a progress display. */
-    public record Progress(int run, int runs, String algorithm, long seed, Duration elapsed, Duration of) {}
+    public record Progress(int run, int runs, Algorithm algorithm, long seed, Duration elapsed, Duration of) {}
 
-    public static final List<String> ALGORITHMS = List.of("rlif", "hg-dagger");
+    public static final List<Algorithm> ALGORITHMS = List.of(Algorithm.values());
 
     private final Settings settings;
     private final Path dir;
@@ -60,7 +61,7 @@ public final class Experiment {
             OperatorSettings operator = OperatorQuality.calibrate(settings.task(), settings.quality(),
                     OperatorSettings.DEFAULT, seed);
             operatorAlone.add(OperatorQuality.aloneSuccessRate(settings.task(), operator, 1000 + seed));
-            for (String algorithm : ALGORITHMS) {
+            for (Algorithm algorithm : ALGORITHMS) {
                 Path runDir = dir.resolve(algorithm + "-seed" + seed);
                 LocalSettings defaults = LocalSettings.defaults(runDir);
                 LocalSettings local = new LocalSettings(runDir, settings.robots(), 0, settings.task(), settings.hz(),
@@ -95,8 +96,8 @@ public final class Experiment {
         }
 
         /** The mean over seeds, for each bin, of one algorithm's curve; {@code success} or takeovers per 1k. */
-        public double[] mean(String algorithm, boolean success) {
-            List<double[]> curves = runs.stream().filter(r -> r.algorithm().equals(algorithm))
+        public double[] mean(Algorithm algorithm, boolean success) {
+            List<double[]> curves = runs.stream().filter(r -> r.algorithm() == algorithm)
                     .map(r -> success ? r.curve().successRate() : r.curve().takeoversPer1k()).toList();
             double[] mean = new double[bins()];
             for (int b = 0; b < mean.length; b++) {
@@ -119,7 +120,7 @@ public final class Experiment {
         }
 
         /** The mean of the last {@code bins} points of an algorithm's mean curve. */
-        public double finalMean(String algorithm, boolean success, int bins) {
+        public double finalMean(Algorithm algorithm, boolean success, int bins) {
             double[] m = mean(algorithm, success);
             double sum = 0;
             int n = 0;

@@ -1,5 +1,6 @@
 package io.takeover.tools.experiment;
 
+import io.takeover.learner.Algorithm;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -79,7 +80,7 @@ final class ExperimentChart {
             double[] y = success ? run.curve().successRate() : run.curve().takeoversPer1k();
             line(g, y, binSteps, xMax, yMax, left, top, w, h, colour(run.algorithm(), 90), 1f);
         }
-        for (String algorithm : Experiment.ALGORITHMS) {
+        for (Algorithm algorithm : Experiment.ALGORITHMS) {
             line(g, result.mean(algorithm, success), binSteps, xMax, yMax, left, top, w, h, colour(algorithm, 255),
                     3f);
         }
@@ -117,8 +118,8 @@ final class ExperimentChart {
         g.setStroke(new BasicStroke(1f));
     }
 
-    private static Color colour(String algorithm, int alpha) {
-        Color c = algorithm.equals("rlif") ? RLIF : DAGGER;
+    private static Color colour(Algorithm algorithm, int alpha) {
+        Color c = algorithm == Algorithm.RLIF ? RLIF : DAGGER;
         return new Color(c.getRed(), c.getGreen(), c.getBlue(), alpha);
     }
 

@@ -1,5 +1,6 @@
 package io.takeover.tools.experiment;
 
+import io.takeover.learner.Algorithm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +17,7 @@ class ExperimentChartTest {
     @TempDir
     Path dir;
 
-    private static Experiment.Run run(String algorithm, long seed, double... success) {
+    private static Experiment.Run run(Algorithm algorithm, long seed, double... success) {
         double[] per1k = new double[success.length];
         for (int i = 0; i < per1k.length; i++) {
             per1k[i] = 20 * (1 - success[i]);
@@ -28,14 +29,14 @@ class ExperimentChartTest {
     void meansAreOverSeedsPerPointAndTheChartIsDrawn() throws Exception {
         Experiment.Result result = new Experiment.Result(
                 new Experiment.Settings("pendulum", 0.4, 2, Duration.ofSeconds(60), 8, 20, 1000), List.of(0.4, 0.5),
-                List.of(run("rlif", 1, 0, 0.5, 0.9), run("rlif", 2, 0, Double.NaN, 0.7, 0.8),
-                        run("hg-dagger", 1, 0.2, 0.3, 0.4), run("hg-dagger", 2, 0.2, 0.5, 0.6)));
+                List.of(run(Algorithm.RLIF, 1, 0, 0.5, 0.9), run(Algorithm.RLIF, 2, 0, Double.NaN, 0.7, 0.8),
+                        run(Algorithm.HG_DAGGER, 1, 0.2, 0.3, 0.4), run(Algorithm.HG_DAGGER, 2, 0.2, 0.5, 0.6)));
         assertEquals(3, result.bins(), "the points every run has");
         assertEquals(0.45, result.operatorAloneMean(), 1e-9);
-        double[] rlif = result.mean("rlif", true);
+        double[] rlif = result.mean(Algorithm.RLIF, true);
         assertEquals(0.5, rlif[1], 1e-9, "a seed without a value there does not count");
         assertEquals(0.8, rlif[2], 1e-9);
-        assertEquals(0.5, result.finalMean("hg-dagger", true, 1), 1e-9);
+        assertEquals(0.5, result.finalMean(Algorithm.HG_DAGGER, true, 1), 1e-9);
 
         Path png = dir.resolve("results.png");
         ExperimentChart.write(result, png);
