@@ -2,7 +2,7 @@ package io.takeover.learner;
 
 import ai.djl.nn.Block;
 import io.takeover.learner.UpdateStats;
-import io.takeover.replay.table.Batch;
+import io.takeover.replay.sample.Batch;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

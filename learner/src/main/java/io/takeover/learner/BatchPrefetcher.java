@@ -1,7 +1,7 @@
 package io.takeover.learner;
 
-import io.takeover.replay.sample.MixedSampler;
-import io.takeover.replay.table.Batch;
+import io.takeover.replay.sample.Batch;
+import io.takeover.replay.store.MixedSampler;
 import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;

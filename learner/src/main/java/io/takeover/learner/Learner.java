@@ -1,16 +1,16 @@
 package io.takeover.learner;
 
 import ai.djl.Device;
+import io.takeover.learner.UpdateStats;
+import io.takeover.learner.bc.BcAgent;
 import io.takeover.learner.checkpoint.LearnerCheckpoint;
 import io.takeover.learner.publish.PolicyPublisher;
 import io.takeover.learner.publish.SnapshotExporter;
-import io.takeover.learner.bc.BcAgent;
 import io.takeover.learner.sac.SacAgent;
-import io.takeover.replay.sample.MixedSampler;
-import io.takeover.learner.UpdateStats;
+import io.takeover.replay.sample.Batch;
+import io.takeover.replay.store.MixedSampler;
 import io.takeover.replay.store.ReplaySettings;
 import io.takeover.replay.store.ReplayStore;
-import io.takeover.replay.table.Batch;
 import io.takeover.replay.table.Table;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,12 @@
 package io.takeover.replay;
 
 import io.takeover.replay.ingest.TransitionIngest;
+import io.takeover.replay.sample.Batch;
 import io.takeover.replay.store.ReplaySettings;
 import io.takeover.replay.store.ReplayStore;
-import io.takeover.replay.table.Batch;
 import io.takeover.replay.table.Table;
-import io.takeover.schemas.kafka.KafkaConnection;
 import io.takeover.schemas.Transition;
+import io.takeover.schemas.kafka.KafkaConnection;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

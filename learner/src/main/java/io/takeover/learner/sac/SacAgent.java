@@ -17,7 +17,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
-
 import ai.djl.util.Pair;
 import io.takeover.learner.Agent;
 import io.takeover.learner.UpdateStats;
@@ -26,7 +25,7 @@ import io.takeover.learner.nn.Checkpoints;
 import io.takeover.learner.nn.Networks;
 import io.takeover.learner.nn.PolicyFrame;
 import io.takeover.learner.nn.Scalars;
-import io.takeover.replay.table.Batch;
+import io.takeover.replay.sample.Batch;
 import java.util.ArrayList;
 import java.util.List;
 

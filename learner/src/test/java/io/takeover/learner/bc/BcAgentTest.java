@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import io.takeover.learner.nn.CollectingGarbage;
 import io.takeover.learner.sac.SacSettings;
-import io.takeover.replay.table.Batch;
+import io.takeover.replay.sample.Batch;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

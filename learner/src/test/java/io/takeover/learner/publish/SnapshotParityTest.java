@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.Device;
 import io.takeover.learner.sac.SacAgent;
 import io.takeover.learner.sac.SacSettings;
-import io.takeover.replay.table.Batch;
+import io.takeover.replay.sample.Batch;
 import io.takeover.robot.policy.MlpPolicy;
 import io.takeover.robot.task.Pendulum;
 import io.takeover.schemas.PolicySnapshot;

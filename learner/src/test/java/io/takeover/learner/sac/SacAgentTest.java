@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import io.takeover.learner.nn.CollectingGarbage;
 import io.takeover.learner.UpdateStats;
-import io.takeover.replay.table.Batch;
+import io.takeover.learner.nn.CollectingGarbage;
+import io.takeover.replay.sample.Batch;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

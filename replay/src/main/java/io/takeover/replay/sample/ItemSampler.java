@@ -1,21 +1,16 @@
 package io.takeover.replay.sample;
 
-import io.takeover.replay.table.Batch;
-import io.takeover.replay.table.Table;
-import io.takeover.replay.table.TableSettings;
 import java.util.Random;
 
 /** How a table draws its items. */
 public interface ItemSampler {
 
-    static ItemSampler of(TableSettings settings, long first, long next) {
-        return settings.sampling().prioritized()
-                ? new PrioritizedSampler(settings.capacity(), settings.sampling(), first, next)
-                : new UniformSampler();
+    static ItemSampler of(Sampling sampling, long capacity, long first, long next) {
+        return sampling.prioritized() ? new PrioritizedSampler(capacity, sampling, first, next) : new UniformSampler();
     }
 
     /** Fills rows {@code from} .. {@code from + count} of {@code batch}, ids and weights included. */
-    void sample(Table table, Batch batch, int from, int count, Random rng);
+    void sample(SampledItems table, Batch batch, int from, int count, Random rng);
 
     /** The table's ring moved: items {@code [oldFirst, newFirst)} left, {@code [oldNext, newNext)} came. */
     default void onCommit(long oldFirst, long newFirst, long oldNext, long newNext) {}

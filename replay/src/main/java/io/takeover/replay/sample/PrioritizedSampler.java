@@ -1,8 +1,5 @@
 package io.takeover.replay.sample;
 
-import io.takeover.replay.table.Batch;
-import io.takeover.replay.table.Table;
-import io.takeover.replay.table.TableSettings.Sampling;
 import java.util.List;
 import java.util.Random;
 
@@ -33,7 +30,7 @@ final class PrioritizedSampler implements ItemSampler {
     }
 
     @Override
-    public void sample(Table table, Batch batch, int from, int count, Random rng) {
+    public void sample(SampledItems table, Batch batch, int from, int count, Random rng) {
         long[] seqs = new long[count];
         int[] rows = new int[count];
         double[] probabilities = new double[count];

@@ -1,7 +1,5 @@
 package io.takeover.replay.sample;
 
-import io.takeover.replay.table.Table;
-import io.takeover.replay.table.TableSettings.RateLimit;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -15,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class RateLimiter {
 
-    private final Table table;
+    private final SampledItems table;
     private final RateLimit limit;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -23,9 +21,9 @@ public final class RateLimiter {
     private final AtomicLong waitedNanos = new AtomicLong();
     private long sampled;
 
-    public RateLimiter(Table table) {
+    public RateLimiter(SampledItems table, RateLimit limit) {
         this.table = table;
-        this.limit = table.settings().rateLimit();
+        this.limit = limit;
         this.insertedAtOpen = table.inserted();
     }
 

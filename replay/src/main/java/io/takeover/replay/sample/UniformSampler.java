@@ -1,7 +1,5 @@
 package io.takeover.replay.sample;
 
-import io.takeover.replay.table.Batch;
-import io.takeover.replay.table.Table;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -10,7 +8,7 @@ import java.util.Random;
 final class UniformSampler implements ItemSampler {
 
     @Override
-    public void sample(Table table, Batch batch, int from, int count, Random rng) {
+    public void sample(SampledItems table, Batch batch, int from, int count, Random rng) {
         long[] seqs = new long[count];
         int[] rows = new int[count];
         for (int i = 0; i < count; i++) {
@@ -40,7 +38,7 @@ final class UniformSampler implements ItemSampler {
     }
 
     /** Fills the given rows, which need not be contiguous; returns the indexes into {@code rows} missed. */
-    static List<Integer> fillRows(Table table, Batch batch, int[] rows, long[] seqs, int count) {
+    static List<Integer> fillRows(SampledItems table, Batch batch, int[] rows, long[] seqs, int count) {
         boolean contiguous = true;
         for (int i = 1; i < count && contiguous; i++) {
             contiguous = rows[i] == rows[0] + i;

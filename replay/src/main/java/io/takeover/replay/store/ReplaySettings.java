@@ -1,7 +1,7 @@
 package io.takeover.replay.store;
 
+import io.takeover.replay.sample.RateLimit;
 import io.takeover.replay.table.TableSettings;
-import io.takeover.replay.table.TableSettings.RateLimit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

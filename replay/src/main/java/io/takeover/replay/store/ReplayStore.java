@@ -1,6 +1,6 @@
 package io.takeover.replay.store;
 
-import io.takeover.replay.sample.MixedSampler;
+import io.takeover.replay.store.MixedSampler;
 import io.takeover.replay.table.ItemCodec;
 import io.takeover.replay.table.Table;
 import io.takeover.replay.table.TableSettings;

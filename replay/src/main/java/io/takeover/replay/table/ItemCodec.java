@@ -1,5 +1,6 @@
 package io.takeover.replay.table;
 
+import io.takeover.replay.sample.Batch;
 import io.takeover.schemas.Control;
 import io.takeover.schemas.Transition;
 import java.lang.invoke.MethodHandles;

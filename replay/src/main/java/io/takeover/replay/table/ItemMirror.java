@@ -1,5 +1,6 @@
 package io.takeover.replay.table;
 
+import io.takeover.replay.sample.Batch;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;

@@ -1,7 +1,9 @@
 package io.takeover.replay.table;
 
+import io.takeover.replay.sample.Batch;
 import io.takeover.replay.sample.ItemSampler;
 import io.takeover.replay.sample.RateLimiter;
+import io.takeover.replay.sample.SampledItems;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * append at {@code next}; the remover takes from {@code first}; the ring's bounds and counters
  * are written in the same batch as the items, so a crash leaves either all of a write or none.
  */
-public final class Table {
+public final class Table implements SampledItems {
 
     private static final Logger LOG = LoggerFactory.getLogger(Table.class);
 
@@ -35,6 +37,7 @@ public final class Table {
     private final ColumnFamilyHandle items;
     private final ColumnFamilyHandle records;
     private final ItemSampler sampler;
+    private final Remover remover;
     private final RateLimiter limiter;
     private final ItemMirror mirror;
     private final Thread backfill;
@@ -67,8 +70,9 @@ public final class Table {
         bytes.set(readLong("bytes"));
         inserted.set(readLong("inserted"));
         evicted.set(readLong("evicted"));
-        this.sampler = ItemSampler.of(settings, first.get(), next.get());
-        this.limiter = new RateLimiter(this);
+        this.sampler = ItemSampler.of(settings.sampling(), settings.capacity(), first.get(), next.get());
+        this.remover = Remover.of(settings.removal());
+        this.limiter = new RateLimiter(this, settings.rateLimit());
         this.mirror = ItemMirror.sized(settings.capacity(), mirrorBytes, codec.size());
         this.backfill = mirror == null || size() == 0 ? null : new Thread(this::loadMirror, "replay-" + name() + "-load");
         if (backfill != null) {
@@ -161,10 +165,9 @@ public final class Table {
                 while (over(lo, seq, size) && lo < committedNext && it.isValid()) {
                     byte[] value = it.value();
                     boolean valid = codec.valid(value);
-                    if (valid && settings.removal().keepInterventions() && ItemCodec.intervention(value)
-                            && ItemCodec.retained(value) < settings.removal().turns()) {
+                    byte[] kept = valid ? remover.keep(value) : null;
+                    if (kept != null) {
                         byte[] record = db.get(records, key(lo));
-                        byte[] kept = ItemCodec.retainedOnceMore(value);
                         puts.add(kept);
                         batch.put(items, key(seq), kept);
                         batch.put(records, key(seq), record == null ? new byte[0] : record);
@@ -207,6 +210,7 @@ public final class Table {
      * Fills rows {@code from}.. of {@code batch} with the items {@code seqs}; returns the rows
      * whose item was gone or damaged (damaged ones are counted), for the sampler to draw again.
      */
+    @Override
     public List<Integer> fill(Batch batch, int from, long[] seqs, int count) {
         List<byte[]> keys = new ArrayList<>(count);
         List<Integer> rows = new ArrayList<>(count);
@@ -259,6 +263,7 @@ public final class Table {
         sampled.addAndGet(n);
     }
 
+    @Override
     public String name() {
         return settings.name();
     }
@@ -279,14 +284,17 @@ public final class Table {
         return limiter;
     }
 
+    @Override
     public long first() {
         return first.get();
     }
 
+    @Override
     public long next() {
         return next.get();
     }
 
+    @Override
     public long size() {
         return next.get() - first.get();
     }
@@ -296,6 +304,7 @@ public final class Table {
         return bytes.get();
     }
 
+    @Override
     public long inserted() {
         return inserted.get();
     }
@@ -308,7 +317,7 @@ public final class Table {
         return sampled.get();
     }
 
-    /** Damaged items met while sampling (skipped). */
+    @Override
     public long corrupt() {
         return corrupt.get();
     }

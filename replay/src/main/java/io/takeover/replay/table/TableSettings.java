@@ -1,6 +1,7 @@
 package io.takeover.replay.table;
 
-import java.time.Duration;
+import io.takeover.replay.sample.RateLimit;
+import io.takeover.replay.sample.Sampling;
 
 /**
  * One replay table, composed as in Reverb from a sampler, a remover, a capacity and a rate
@@ -16,15 +17,6 @@ import java.time.Duration;
 public record TableSettings(String name, long capacity, long capacityBytes, Sampling sampling, Removal removal,
         RateLimit rateLimit) {
 
-    /** Uniform, or by priority p^α with importance weights (N·P)^-β as in prioritized replay. */
-    public record Sampling(boolean prioritized, double alpha, double beta) {
-        public static final Sampling UNIFORM = new Sampling(false, 0, 0);
-
-        public static Sampling prioritized(double alpha, double beta) {
-            return new Sampling(true, alpha, beta);
-        }
-    }
-
     /**
      * FIFO: the oldest go first. KEEP_INTERVENTIONS: an operator or takeover-labelled item whose
      * turn comes is moved to the back instead, up to {@code turns} times, so interventions stay
@@ -36,16 +28,6 @@ public record TableSettings(String name, long capacity, long capacityBytes, Samp
         public static Removal keepInterventions(int turns) {
             return new Removal(true, turns);
         }
-    }
-
-    /**
-     * Sampling waits until the table holds {@code minSize} items and, when
-     * {@code samplesPerInsert} > 0, while more than {@code samplesPerInsert} × inserted +
-     * {@code errorBuffer} items would have been sampled; a wait longer than {@code maxWait} fails
-     * with a message saying what the table is waiting for.
-     */
-    public record RateLimit(long minSize, double samplesPerInsert, long errorBuffer, Duration maxWait) {
-        public static final RateLimit NONE = new RateLimit(1, 0, 0, Duration.ofMinutes(5));
     }
 
     public TableSettings {

@@ -5,14 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.takeover.replay.Transitions;
+import io.takeover.replay.sample.Batch;
+import io.takeover.replay.sample.RateLimit;
 import io.takeover.replay.sample.RateLimiter.ReplayWaitTimeoutException;
+import io.takeover.replay.sample.Sampling;
+import io.takeover.replay.store.MixedSampler;
 import io.takeover.replay.store.ReplaySettings;
 import io.takeover.replay.store.ReplayStore;
-import io.takeover.replay.table.Batch;
 import io.takeover.replay.table.Table;
 import io.takeover.replay.table.TableSettings;
-import io.takeover.replay.table.TableSettings.RateLimit;
-import io.takeover.replay.table.TableSettings.Sampling;
 import io.takeover.schemas.Transition;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.takeover.replay.Transitions;
-import io.takeover.replay.table.Batch;
+import io.takeover.replay.sample.Batch;
 import io.takeover.replay.table.Table;
-import io.takeover.replay.table.TableSettings;
 import io.takeover.replay.table.TableSettings.Removal;
+import io.takeover.replay.table.TableSettings;
 import io.takeover.schemas.Transition;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package io.takeover.tools.bench;
 
+import io.takeover.replay.sample.Batch;
 import io.takeover.replay.store.ReplaySettings;
 import io.takeover.replay.store.ReplayStore;
-import io.takeover.replay.table.Batch;
 import io.takeover.replay.table.Table;
 import io.takeover.schemas.Control;
 import io.takeover.schemas.Transition;

@@ -1,4 +1,4 @@
-package io.takeover.replay.table;
+package io.takeover.replay.sample;
 
 /**
  * A batch of transitions as flat row-major arrays, ready to become tensors. {@code dones[i]}

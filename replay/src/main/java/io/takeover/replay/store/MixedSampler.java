@@ -1,6 +1,6 @@
-package io.takeover.replay.sample;
+package io.takeover.replay.store;
 
-import io.takeover.replay.table.Batch;
+import io.takeover.replay.sample.Batch;
 import io.takeover.replay.table.Table;
 import java.util.ArrayList;
 import java.util.List;
