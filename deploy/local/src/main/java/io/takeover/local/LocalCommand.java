@@ -75,11 +75,11 @@ public final class LocalCommand implements Runnable, Subcommand {
     public void run() {
         long started = System.nanoTime();
         System.out.println("Starting Takeover locally in " + dataDir.toAbsolutePath() + " …");
-        LocalSettings defaults = LocalSettings.defaults(dataDir);
-        LocalSettings settings = new LocalSettings(dataDir, robots, kafkaPort, task, hz,
-                defaults.minReplaySize(), publishEvery, defaults.batchSize(), defaults.seed(), critics, Algorithm.of(algorithm), metricsPort,
-                defaults.jobMetricsPorts(), operators.settings(task, defaults.seed()))
-                .withKafka(kafka.topics(), kafka.properties());
+        LocalSettings.Builder builder = LocalSettings.in(dataDir);
+        LocalSettings settings = builder.robots(robots).kafkaPort(kafkaPort).task(task).hz(hz).publishEvery(publishEvery)
+                .critics(critics).algorithm(Algorithm.of(algorithm)).metricsPort(metricsPort)
+                .kafka(kafka.topics(), kafka.properties()).build();
+        settings = settings.toBuilder().operator(operators.settings(task, settings.seed())).build();
         CountDownLatch stop = new CountDownLatch(1);
         try (LocalStack stack = LocalStack.start(settings)) {
             Thread hook = new Thread(() -> {

@@ -37,23 +37,79 @@ public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task
         kafkaProperties = Map.copyOf(kafkaProperties);
     }
 
-    /** With the default topics and no extra client properties. */
-    public LocalSettings(Path dataDir, int robots, int kafkaPort, String task, int hz, long minReplaySize,
-            int publishEvery, int batchSize, long seed, int critics, Algorithm algorithm, int metricsPort,
-            String jobMetricsPorts, OperatorSettings operator) {
-        this(dataDir, robots, kafkaPort, task, hz, minReplaySize, publishEvery, batchSize, seed, critics, algorithm,
-                metricsPort, jobMetricsPorts, operator, Topics.DEFAULT, Map.of());
+    /** Settings for a stack in {@code dataDir}, starting from the defaults that run on one machine. */
+    public static Builder in(Path dataDir) {
+        return new Builder(dataDir);
     }
 
-    /** The same stack, reached under another topic prefix and with these client properties. */
-    public LocalSettings withKafka(Topics otherTopics, Map<String, String> properties) {
-        return new LocalSettings(dataDir, robots, kafkaPort, task, hz, minReplaySize, publishEvery, batchSize, seed,
-                critics, algorithm, metricsPort, jobMetricsPorts, operator, otherTopics, properties);
+    /** The same settings, to change a few. */
+    public Builder toBuilder() {
+        Builder b = new Builder(dataDir);
+        b.robots = robots;
+        b.kafkaPort = kafkaPort;
+        b.task = task;
+        b.hz = hz;
+        b.minReplaySize = minReplaySize;
+        b.publishEvery = publishEvery;
+        b.batchSize = batchSize;
+        b.seed = seed;
+        b.critics = critics;
+        b.algorithm = algorithm;
+        b.metricsPort = metricsPort;
+        b.jobMetricsPorts = jobMetricsPorts;
+        b.operator = operator;
+        b.topics = topics;
+        b.kafkaProperties = kafkaProperties;
+        return b;
     }
 
-    public static LocalSettings defaults(Path dataDir) {
-        return new LocalSettings(dataDir, 8, 9092, "pendulum", 20, LearnerSettings.MIN_REPLAY_SIZE,
-                LearnerSettings.PUBLISH_EVERY, 256, 42, 2, Algorithm.RLIF, 9464, "9249-9259",
-                OperatorSettings.DEFAULT);
+    /** Named steps instead of sixteen positions; each starts at its default. */
+    public static final class Builder {
+        private final Path dataDir;
+        private int robots = 8;
+        private int kafkaPort = 9092;
+        private String task = "pendulum";
+        private int hz = 20;
+        private long minReplaySize = LearnerSettings.MIN_REPLAY_SIZE;
+        private int publishEvery = LearnerSettings.PUBLISH_EVERY;
+        private int batchSize = 256;
+        private long seed = 42;
+        private int critics = 2;
+        private Algorithm algorithm = Algorithm.RLIF;
+        private int metricsPort = 9464;
+        private String jobMetricsPorts = "9249-9259";
+        private OperatorSettings operator = OperatorSettings.DEFAULT;
+        private Topics topics = Topics.DEFAULT;
+        private Map<String, String> kafkaProperties = Map.of();
+
+        private Builder(Path dataDir) {
+            this.dataDir = dataDir;
+        }
+
+        public Builder robots(int n) { robots = n; return this; }
+        public Builder kafkaPort(int port) { kafkaPort = port; return this; }
+        public Builder task(String name) { task = name; return this; }
+        public Builder hz(int rate) { hz = rate; return this; }
+        public Builder minReplaySize(long n) { minReplaySize = n; return this; }
+        public Builder publishEvery(int steps) { publishEvery = steps; return this; }
+        public Builder batchSize(int n) { batchSize = n; return this; }
+        public Builder seed(long s) { seed = s; return this; }
+        public Builder critics(int n) { critics = n; return this; }
+        public Builder algorithm(Algorithm a) { algorithm = a; return this; }
+        public Builder metricsPort(int port) { metricsPort = port; return this; }
+        public Builder jobMetricsPorts(String range) { jobMetricsPorts = range; return this; }
+        public Builder operator(OperatorSettings o) { operator = o; return this; }
+
+        /** Another topic prefix and client properties for every Kafka client of the stack. */
+        public Builder kafka(Topics t, Map<String, String> properties) {
+            topics = t;
+            kafkaProperties = properties;
+            return this;
+        }
+
+        public LocalSettings build() {
+            return new LocalSettings(dataDir, robots, kafkaPort, task, hz, minReplaySize, publishEvery, batchSize, seed,
+                    critics, algorithm, metricsPort, jobMetricsPorts, operator, topics, kafkaProperties);
+        }
     }
 }

@@ -1,10 +1,8 @@
 package io.takeover.local;
 
-import io.takeover.learner.Algorithm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.takeover.robot.operator.OperatorSettings;
 import io.takeover.schemas.Control;
 import io.takeover.schemas.DeadLetter;
 import io.takeover.schemas.Intervention;
@@ -50,12 +48,12 @@ class EndToEndIT {
     @Test
     @Timeout(180)
     void takeoversAreLabelledOnceOnTheRightStepAndRobotsPickUpNewPolicies(@TempDir Path dir) throws Exception {
-        LocalSettings settings = new LocalSettings(dir, 4, 0, "pendulum", 50, 300, 25, 64, 7, 2, Algorithm.RLIF, 0, "9249-9299",
-                OperatorSettings.DEFAULT);
         // a deployment of its own on a shared cluster: its own topic prefix, client properties from a file
         Path clientConfig = dir.resolve("client.properties");
         Files.writeString(clientConfig, "client.dns.lookup=use_all_dns_ips\nrequest.timeout.ms=20000\n");
-        settings = settings.withKafka(TOPICS, KafkaConnection.clientPropertiesIn(clientConfig));
+        LocalSettings settings = LocalSettings.in(dir).robots(4).kafkaPort(0).hz(50).minReplaySize(300).publishEvery(25)
+                .batchSize(64).seed(7).metricsPort(0).jobMetricsPorts("9249-9299")
+                .kafka(TOPICS, KafkaConnection.clientPropertiesIn(clientConfig)).build();
         try (LocalStack stack = LocalStack.start(settings)) {
             String kafka = stack.bootstrapServers();
             produceGarbageStep(kafka);

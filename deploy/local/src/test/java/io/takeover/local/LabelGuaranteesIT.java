@@ -1,10 +1,8 @@
 package io.takeover.local;
 
-import io.takeover.learner.Algorithm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.takeover.robot.operator.OperatorSettings;
 import io.takeover.schemas.Control;
 import io.takeover.schemas.DeadLetter;
 import io.takeover.schemas.Intervention;
@@ -48,8 +46,8 @@ class LabelGuaranteesIT {
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(new LocalSettings(dir, 0, 0, "pendulum", 20, 900_000, 500, 64, 3, 2, Algorithm.RLIF, 0,
-                "9249-9299", OperatorSettings.DEFAULT));
+        stack = LocalStack.start(LocalSettings.in(dir).robots(0).kafkaPort(0).minReplaySize(900_000).batchSize(64)
+                .seed(3).metricsPort(0).jobMetricsPorts("9249-9299").build());
     }
 
     @AfterAll

@@ -1,7 +1,5 @@
 package io.takeover.local;
 
-import io.takeover.learner.Algorithm;
-import io.takeover.robot.operator.OperatorSettings;
 import java.nio.file.Path;
 
 /**
@@ -15,8 +13,8 @@ final class LocalStackProcess {
         Path dataDir = Path.of(args[0]);
         int robots = Integer.parseInt(args[2]);
         // a learner that never trains: these tests are about labels, and the cores go to the pipeline
-        LocalSettings settings = new LocalSettings(dataDir, robots, Integer.parseInt(args[1]), "pendulum", 50,
-                900_000, 500, 64, 11, 2, Algorithm.RLIF, 0, "9249-9299", OperatorSettings.DEFAULT);
+        LocalSettings settings = LocalSettings.in(dataDir).robots(robots).kafkaPort(Integer.parseInt(args[1])).hz(50)
+                .minReplaySize(900_000).batchSize(64).seed(11).metricsPort(0).jobMetricsPorts("9249-9299").build();
         try (LocalStack stack = LocalStack.start(settings)) {
             System.out.println("ready resumed-from " + stack.labelJobResumedFrom().orElse("nothing"));
             Thread.sleep(Long.parseLong(args[3]) * 1000);

@@ -63,10 +63,9 @@ public final class Experiment {
             operatorAlone.add(OperatorQuality.aloneSuccessRate(settings.task(), operator, 1000 + seed));
             for (Algorithm algorithm : ALGORITHMS) {
                 Path runDir = dir.resolve(algorithm + "-seed" + seed);
-                LocalSettings defaults = LocalSettings.defaults(runDir);
-                LocalSettings local = new LocalSettings(runDir, settings.robots(), 0, settings.task(), settings.hz(),
-                        defaults.minReplaySize(), defaults.publishEvery(), defaults.batchSize(), seed,
-                        defaults.critics(), algorithm, 0, "9249-9299", operator);
+                LocalSettings local = LocalSettings.in(runDir).robots(settings.robots()).kafkaPort(0)
+                        .task(settings.task()).hz(settings.hz()).seed(seed).algorithm(algorithm).metricsPort(0)
+                        .jobMetricsPorts("9249-9299").operator(operator).build();
                 long started = System.nanoTime();
                 try (LocalStack stack = LocalStack.start(local)) {
                     long end = started + settings.runFor().toNanos();
