@@ -93,8 +93,8 @@ final class LearnerCommand implements Runnable {
         long started = System.nanoTime();
         PrometheusRegistry metrics = new PrometheusRegistry();
         LearnerWorker.Settings settings = new LearnerWorker.Settings(Tasks.spec(task), dataDir, replayCapacity,
-                minReplay, publishEvery, publishInterval, SacSettings.DEFAULT.withCritics(critics).withBatchSize(batchSize), Algorithm.of(algorithm),
-                ComputeDevice.of(device));
+                minReplay, publishEvery, publishInterval,
+                Algorithm.of(algorithm).settings(batchSize, critics, SacSettings.DEFAULT.seed()), ComputeDevice.of(device));
         CountDownLatch stop = new CountDownLatch(1);
         KafkaConnection connection = kafka.connection();
         try (LearnerWorker worker = LearnerWorker.start(connection, settings, metrics);

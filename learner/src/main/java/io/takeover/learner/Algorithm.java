@@ -1,5 +1,7 @@
 package io.takeover.learner;
 
+import io.takeover.learner.bc.BcSettings;
+import io.takeover.learner.sac.SacSettings;
 import java.util.Arrays;
 
 /**
@@ -15,6 +17,12 @@ public enum Algorithm {
 
     Algorithm(String id) {
         this.id = id;
+    }
+
+    /** This algorithm's default settings with the batch size and seed given; RLIF also with its critics. */
+    public AgentSettings settings(int batchSize, int critics, long seed) {
+        return this == HG_DAGGER ? BcSettings.DEFAULT.withBatchSize(batchSize).withSeed(seed)
+                : SacSettings.DEFAULT.withBatchSize(batchSize).withCritics(critics).withSeed(seed);
     }
 
     /** As on the command line and in checkpoints. */

@@ -23,13 +23,13 @@ final class BatchPrefetcher implements AutoCloseable {
 
     BatchPrefetcher(MixedSampler sampler, LearnerSettings settings, int depth) {
         this.sampler = sampler;
-        int batches = depth * settings.sac().utd();
+        int batches = depth * settings.agent().utd();
         this.ready = new ArrayBlockingQueue<>(batches);
         this.free = new ArrayBlockingQueue<>(batches);
         for (int i = 0; i < batches; i++) {
-            free.add(Batch.allocate(settings.sac().batchSize(), settings.obsDim(), settings.actDim()));
+            free.add(Batch.allocate(settings.agent().batchSize(), settings.obsDim(), settings.actDim()));
         }
-        Random rng = new Random(settings.sac().seed());
+        Random rng = new Random(settings.agent().seed());
         this.thread = new Thread(() -> fill(rng), "learner-" + settings.task() + "-sampler");
         this.thread.setDaemon(true);
         this.thread.start();

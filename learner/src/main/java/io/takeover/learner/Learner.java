@@ -3,10 +3,12 @@ package io.takeover.learner;
 import ai.djl.Device;
 import io.takeover.learner.UpdateStats;
 import io.takeover.learner.bc.BcAgent;
+import io.takeover.learner.bc.BcSettings;
 import io.takeover.learner.checkpoint.LearnerCheckpoint;
 import io.takeover.learner.publish.PolicyPublisher;
 import io.takeover.learner.publish.SnapshotExporter;
 import io.takeover.learner.sac.SacAgent;
+import io.takeover.learner.sac.SacSettings;
 import io.takeover.replay.sample.Batch;
 import io.takeover.replay.store.MixedSampler;
 import io.takeover.replay.store.ReplaySettings;
@@ -129,11 +131,12 @@ public final class Learner implements AutoCloseable {
     }
 
     private Agent newAgent(float[][] normalisation, Device device) {
-        return settings.algorithm() == Algorithm.HG_DAGGER
-                ? new BcAgent(settings.sac(), settings.obsDim(), settings.actDim(), settings.actionLow(),
-                        settings.actionHigh(), normalisation[0], normalisation[1], device)
-                : new SacAgent(settings.sac(), settings.obsDim(), settings.actDim(), settings.actionLow(),
-                        settings.actionHigh(), normalisation[0], normalisation[1], device);
+        if (settings.agent() instanceof BcSettings bc) {
+            return new BcAgent(bc, settings.obsDim(), settings.actDim(), settings.actionLow(), settings.actionHigh(),
+                    normalisation[0], normalisation[1], device);
+        }
+        return new SacAgent((SacSettings) settings.agent(), settings.obsDim(), settings.actDim(), settings.actionLow(),
+                settings.actionHigh(), normalisation[0], normalisation[1], device);
     }
 
     /** RLIF learns from the replay's mix; HG-DAgger imitates the operator transitions of the intervention table. */
@@ -148,10 +151,10 @@ public final class Learner implements AutoCloseable {
         long windowStart = System.nanoTime();
         long windowSteps = 0;
         long lastPublish = System.nanoTime();
-        List<Batch> step = new ArrayList<>(settings.sac().utd());
+        List<Batch> step = new ArrayList<>(settings.agent().utd());
         while (running) {
             long waitStart = System.nanoTime();
-            for (int i = 0; i < settings.sac().utd(); i++) {
+            for (int i = 0; i < settings.agent().utd(); i++) {
                 Batch batch = batches.take(() -> running);
                 if (batch == null) {
                     return;
@@ -213,7 +216,7 @@ public final class Learner implements AutoCloseable {
         int n = (int) Math.min(NORMALISATION_SAMPLE, Math.max(online.size(), 1));
         int d = settings.obsDim();
         Batch sample = Batch.allocate(n, d, settings.actDim());
-        online.sampler().sample(online, sample, 0, n, new Random(settings.sac().seed() + 1));
+        online.sampler().sample(online, sample, 0, n, new Random(settings.agent().seed() + 1));
         float[] mean = new float[d];
         float[] std = new float[d];
         for (int i = 0; i < n; i++) {

@@ -28,7 +28,7 @@ public final class LearnerMetrics {
                 .callback(cb -> cb.call(learner.stepsPerSecond(), task)).register(registry);
         GaugeWithCallback.builder().name("takeover_learner_update_to_data_ratio")
                 .help("Critic updates per actor update (G).").labelNames("task")
-                .callback(cb -> cb.call(learner.settings().sac().utd(), task)).register(registry);
+                .callback(cb -> cb.call(learner.settings().agent().utd(), task)).register(registry);
         GaugeWithCallback.builder().name("takeover_learner_policy_version")
                 .help("Newest policy version published for the task.").labelNames("task")
                 .callback(cb -> cb.call(learner.publishedVersion(), task)).register(registry);

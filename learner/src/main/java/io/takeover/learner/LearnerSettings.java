@@ -1,6 +1,5 @@
 package io.takeover.learner;
 
-import io.takeover.learner.sac.SacSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -9,7 +8,7 @@ import java.time.Duration;
  * @param obsDim           observation length
  * @param actionLow        lower action bounds
  * @param actionHigh       upper action bounds
- * @param sac              SAC hyper-parameters
+ * @param agent            the algorithm and its hyper-parameters
  * @param minReplaySize    transitions the replay must hold before training starts
  * @param publishEvery     gradient steps between published policies
  * @param publishInterval  longest time between published policies (whichever comes first)
@@ -17,12 +16,10 @@ import java.time.Duration;
  * @param checkpointEvery  gradient steps between checkpoints
  * @param device           where it trains
  * @param threads          DJL (PyTorch) threads, applied when the engine starts in this JVM
- * @param algorithm        RLIF (SAC on the intervention reward) or HG-DAgger (behaviour cloning of
- *                         the operator's corrections, the baseline)
  */
-public record LearnerSettings(String task, int obsDim, float[] actionLow, float[] actionHigh, SacSettings sac,
+public record LearnerSettings(String task, int obsDim, float[] actionLow, float[] actionHigh, AgentSettings agent,
         long minReplaySize, int publishEvery, Duration publishInterval, Path checkpointDir, int checkpointEvery,
-        ComputeDevice device, int threads, Algorithm algorithm) {
+        ComputeDevice device, int threads) {
 
     /** Defaults, one source for the settings, the command line and local mode. */
     public static final int PUBLISH_EVERY = 500;
@@ -38,8 +35,8 @@ public record LearnerSettings(String task, int obsDim, float[] actionLow, float[
             throw new IllegalArgumentException(
                     "min replay size, publish and checkpoint intervals and threads must be >= 1");
         }
-        if (algorithm == null || device == null) {
-            throw new IllegalArgumentException("an algorithm and a device are required");
+        if (agent == null || device == null) {
+            throw new IllegalArgumentException("an algorithm's settings and a device are required");
         }
         if (publishInterval.toMillis() < 1) {
             throw new IllegalArgumentException("publish interval must be positive, got " + publishInterval);
@@ -47,36 +44,34 @@ public record LearnerSettings(String task, int obsDim, float[] actionLow, float[
     }
 
     /** Defaults: publish every 500 steps or 30 s, checkpoint every 1,000 steps, RLIF on the CPU, one thread. */
-    public static LearnerSettings of(String task, int obsDim, float[] actionLow, float[] actionHigh, SacSettings sac,
-            long minReplaySize, Path checkpointDir) {
-        return new LearnerSettings(task, obsDim, actionLow, actionHigh, sac, minReplaySize, PUBLISH_EVERY,
-                Duration.ofSeconds(PUBLISH_INTERVAL_SECONDS), checkpointDir, CHECKPOINT_EVERY, ComputeDevice.CPU, 1,
-                Algorithm.RLIF);
+    public static LearnerSettings of(String task, int obsDim, float[] actionLow, float[] actionHigh,
+            AgentSettings agent, long minReplaySize, Path checkpointDir) {
+        return new LearnerSettings(task, obsDim, actionLow, actionHigh, agent, minReplaySize, PUBLISH_EVERY,
+                Duration.ofSeconds(PUBLISH_INTERVAL_SECONDS), checkpointDir, CHECKPOINT_EVERY, ComputeDevice.CPU, 1);
     }
 
     public LearnerSettings withPublishEvery(int steps) {
-        return new LearnerSettings(task, obsDim, actionLow, actionHigh, sac, minReplaySize, steps, publishInterval,
-                checkpointDir, checkpointEvery, device, threads, algorithm);
+        return new LearnerSettings(task, obsDim, actionLow, actionHigh, agent, minReplaySize, steps, publishInterval,
+                checkpointDir, checkpointEvery, device, threads);
     }
 
     public LearnerSettings withPublishInterval(Duration interval) {
-        return new LearnerSettings(task, obsDim, actionLow, actionHigh, sac, minReplaySize, publishEvery, interval,
-                checkpointDir, checkpointEvery, device, threads, algorithm);
+        return new LearnerSettings(task, obsDim, actionLow, actionHigh, agent, minReplaySize, publishEvery, interval,
+                checkpointDir, checkpointEvery, device, threads);
     }
 
     public LearnerSettings withCheckpointEvery(int steps) {
-        return new LearnerSettings(task, obsDim, actionLow, actionHigh, sac, minReplaySize, publishEvery,
-                publishInterval, checkpointDir, steps, device, threads, algorithm);
+        return new LearnerSettings(task, obsDim, actionLow, actionHigh, agent, minReplaySize, publishEvery,
+                publishInterval, checkpointDir, steps, device, threads);
     }
 
     public LearnerSettings withDevice(ComputeDevice d) {
-        return new LearnerSettings(task, obsDim, actionLow, actionHigh, sac, minReplaySize, publishEvery,
-                publishInterval, checkpointDir, checkpointEvery, d, threads, algorithm);
+        return new LearnerSettings(task, obsDim, actionLow, actionHigh, agent, minReplaySize, publishEvery,
+                publishInterval, checkpointDir, checkpointEvery, d, threads);
     }
 
-    public LearnerSettings withAlgorithm(Algorithm a) {
-        return new LearnerSettings(task, obsDim, actionLow, actionHigh, sac, minReplaySize, publishEvery,
-                publishInterval, checkpointDir, checkpointEvery, device, threads, a);
+    public Algorithm algorithm() {
+        return agent.algorithm();
     }
 
     public int actDim() {

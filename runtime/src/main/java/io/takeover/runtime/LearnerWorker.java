@@ -1,13 +1,13 @@
 package io.takeover.runtime;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.takeover.learner.AgentSettings;
 import io.takeover.learner.Algorithm;
 import io.takeover.learner.ComputeDevice;
 import io.takeover.learner.Learner;
 import io.takeover.learner.LearnerMetrics;
 import io.takeover.learner.LearnerSettings;
 import io.takeover.learner.publish.PolicyPublisher;
-import io.takeover.learner.sac.SacSettings;
 import io.takeover.replay.ReplayMetrics;
 import io.takeover.replay.ingest.TransitionIngest;
 import io.takeover.replay.store.ReplaySettings;
@@ -33,12 +33,11 @@ public final class LearnerWorker implements AutoCloseable {
      * @param minReplaySize transitions before training starts
      * @param publishEvery  gradient steps between published policies
      * @param publishInterval longest time between published policies (whichever comes first)
-     * @param sac           hyper-parameters (critics, batch size, seed …)
-     * @param algorithm     RLIF or the HG-DAgger baseline
+     * @param agent         the algorithm and its hyper-parameters (e.g. {@link Algorithm#settings})
      * @param device        {@code cpu} or {@code gpu}
      */
     public record Settings(TaskSpec task, Path dataDir, long replayCapacity, long minReplaySize, int publishEvery,
-            Duration publishInterval, SacSettings sac, Algorithm algorithm, ComputeDevice device) {}
+            Duration publishInterval, AgentSettings agent, ComputeDevice device) {}
 
     private final StartedParts started = new StartedParts();
     private final ReplayStore replay;
@@ -57,9 +56,8 @@ public final class LearnerWorker implements AutoCloseable {
 
             PolicyPublisher publisher = track(new PolicyPublisher(kafka));
             learner = track(new Learner(LearnerSettings.of(task.name(), task.obsDim(), task.actionLow(),
-                    task.actionHigh(), settings.sac(), settings.minReplaySize(), settings.dataDir().resolve("learner"))
+                    task.actionHigh(), settings.agent(), settings.minReplaySize(), settings.dataDir().resolve("learner"))
                     .withPublishEvery(settings.publishEvery()).withPublishInterval(settings.publishInterval())
-                    .withAlgorithm(settings.algorithm())
                     .withDevice(settings.device()), replay, publisher).start());
             LearnerMetrics.register(metrics, learner);
 

@@ -7,7 +7,7 @@ import io.takeover.flink.LabelJobSettings;
 import io.takeover.kafka.EmbeddedKafka;
 import io.takeover.learner.ComputeDevice;
 import io.takeover.learner.Learner;
-import io.takeover.learner.sac.SacSettings;
+import io.takeover.learner.LearnerSettings;
 import io.takeover.replay.store.ReplayStore;
 import io.takeover.robot.fleet.Fleet;
 import io.takeover.robot.fleet.FleetSettings;
@@ -89,10 +89,10 @@ public final class LocalStack implements AutoCloseable {
             started.track(() -> stopLabelJob(jobClient, resume.savepoints()));
 
             worker = track(LearnerWorker.start(connection, new LearnerWorker.Settings(task,
-                    settings.dataDir(), 1_000_000, settings.minReplaySize(), settings.publishEvery(), Duration.ofSeconds(30),
-                    SacSettings.DEFAULT
-                    .withBatchSize(settings.batchSize()).withCritics(settings.critics()).withSeed(settings.seed()),
-                    settings.algorithm(), ComputeDevice.CPU), metrics));
+                    settings.dataDir(), 1_000_000, settings.minReplaySize(), settings.publishEvery(),
+                    Duration.ofSeconds(LearnerSettings.PUBLISH_INTERVAL_SECONDS),
+                    settings.algorithm().settings(settings.batchSize(), settings.critics(), settings.seed()),
+                    ComputeDevice.CPU), metrics));
             CheckpointMetrics.register(metrics, restPort, jobClient.getJobID().toString());
             metricsServer = track(HTTPServer.builder().port(settings.metricsPort()).registry(metrics).buildAndStart());
 

@@ -19,7 +19,6 @@ import io.takeover.learner.nn.Checkpoints;
 import io.takeover.learner.nn.Networks;
 import io.takeover.learner.nn.PolicyFrame;
 import io.takeover.learner.nn.Scalars;
-import io.takeover.learner.sac.SacSettings;
 import io.takeover.replay.sample.Batch;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -44,7 +43,7 @@ public final class BcAgent implements Agent {
     private final PolicyFrame frame;
     private long steps;
 
-    public BcAgent(SacSettings settings, int obsDim, int actDim, float[] actionLow, float[] actionHigh,
+    public BcAgent(BcSettings settings, int obsDim, int actDim, float[] actionLow, float[] actionHigh,
             float[] obsMean, float[] obsStd, Device device) {
         this.actDim = actDim;
         ai.djl.engine.Engine.getInstance().setRandomSeed((int) settings.seed());
@@ -54,7 +53,7 @@ public final class BcAgent implements Agent {
         model.setBlock(Networks.actor(settings.hidden(), actDim));
         this.trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optDevices(new Device[] {device}));
         trainer.initialize(new Shape(1, obsDim));
-        this.adam = new Adam(model.getBlock(), manager, settings.actorLr());
+        this.adam = new Adam(model.getBlock(), manager, settings.lr());
     }
 
     @Override

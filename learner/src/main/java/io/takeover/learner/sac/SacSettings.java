@@ -1,5 +1,8 @@
 package io.takeover.learner.sac;
 
+import io.takeover.learner.AgentSettings;
+import io.takeover.learner.Algorithm;
+
 /**
  * The hyper-parameters of SAC in the RLPD recipe.
  *
@@ -18,7 +21,8 @@ package io.takeover.learner.sac;
  * @param seed          seeds initialisation and sampling
  */
 public record SacSettings(int hidden, int batchSize, float gamma, float tau, float actorLr, float criticLr,
-        float alphaLr, float initialAlpha, int critics, int targetCritics, boolean layerNorm, int utd, long seed) {
+        float alphaLr, float initialAlpha, int critics, int targetCritics, boolean layerNorm, int utd, long seed)
+        implements AgentSettings {
 
     public static final SacSettings DEFAULT =
             new SacSettings(256, 256, 0.99f, 0.005f, 3e-4f, 3e-4f, 3e-4f, 1.0f, 10, 2, true, 1, 7);
@@ -37,6 +41,11 @@ public record SacSettings(int hidden, int batchSize, float gamma, float tau, flo
             throw new IllegalArgumentException("need at least 2 critics and 1 <= target critics <= critics, got "
                     + critics + " and " + targetCritics);
         }
+    }
+
+    @Override
+    public Algorithm algorithm() {
+        return Algorithm.RLIF;
     }
 
     public SacSettings withHidden(int width) {

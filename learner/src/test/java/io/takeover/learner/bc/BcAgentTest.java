@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import io.takeover.learner.nn.CollectingGarbage;
-import io.takeover.learner.sac.SacSettings;
 import io.takeover.replay.sample.Batch;
 import java.util.List;
 import java.util.Random;
@@ -15,7 +14,7 @@ class BcAgentTest {
     /** The operator answers each state with a = −x₀ (clipped); the policy's own rows act at random. */
     @Test
     void imitatesTheOperatorsCorrectionsAndIgnoresThePolicysOwnActions() throws Exception {
-        SacSettings settings = SacSettings.DEFAULT.withHidden(64).withBatchSize(128);
+        BcSettings settings = BcSettings.DEFAULT.withHidden(64).withBatchSize(128);
         Random rng = new Random(9);
         try (CollectingGarbage gc = new CollectingGarbage();
                 BcAgent agent = new BcAgent(settings, 2, 1, new float[] {-2}, new float[] {2}, new float[] {0, 0},

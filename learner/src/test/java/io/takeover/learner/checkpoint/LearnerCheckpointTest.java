@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import io.takeover.learner.Algorithm;
 import io.takeover.learner.bc.BcAgent;
-import io.takeover.learner.sac.SacSettings;
+import io.takeover.learner.bc.BcSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ class LearnerCheckpointTest {
 
     @Test
     void aCheckpointSaysWhichAlgorithmWroteItAndAnotherRefusesIt(@TempDir Path dir) throws Exception {
-        try (BcAgent agent = new BcAgent(SacSettings.DEFAULT.withHidden(16), 2, 1, new float[] {-2}, new float[] {2},
+        try (BcAgent agent = new BcAgent(BcSettings.DEFAULT.withHidden(16), 2, 1, new float[] {-2}, new float[] {2},
                 new float[] {0, 0}, new float[] {1, 1}, Device.cpu())) {
             LearnerCheckpoint.write(dir, "pendulum", Algorithm.HG_DAGGER, 7, agent);
         }
@@ -27,7 +27,7 @@ class LearnerCheckpointTest {
 
         LearnerCheckpoint same = LearnerCheckpoint.read(dir, "pendulum", Algorithm.HG_DAGGER);
         assertEquals(7, same.version());
-        try (BcAgent resumed = new BcAgent(SacSettings.DEFAULT.withHidden(16), 2, 1, new float[] {-2},
+        try (BcAgent resumed = new BcAgent(BcSettings.DEFAULT.withHidden(16), 2, 1, new float[] {-2},
                 new float[] {2}, new float[] {0, 0}, new float[] {1, 1}, Device.cpu())) {
             same.restore(resumed);
         }
