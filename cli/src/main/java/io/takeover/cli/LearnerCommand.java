@@ -1,5 +1,6 @@
 package io.takeover.cli;
 
+import io.takeover.replay.table.TableName;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.takeover.learner.Algorithm;
@@ -113,7 +114,7 @@ final class LearnerCommand implements Runnable {
             while (!stop.await(progressEvery.toNanos(), TimeUnit.NANOSECONDS)) {
                 System.out.println(ProgressLine.format((System.nanoTime() - started) / 1_000_000_000L,
                         worker.learner().publishedVersion(), worker.board().totals(),
-                        worker.replay().table(ReplaySettings.ONLINE).size(), worker.learner().stepsPerSecond(),
+                        worker.replay().table(TableName.ONLINE).size(), worker.learner().stepsPerSecond(),
                         worker.learner().gradientSteps()));
                 if (worker.learner().failure() != null) { // the process ends, so that its supervisor restarts it
                     Runtime.getRuntime().removeShutdownHook(hook);

@@ -1,5 +1,6 @@
 package io.takeover.cli;
 
+import io.takeover.replay.table.TableName;
 import io.takeover.replay.store.ReplaySettings;
 import io.takeover.replay.store.ReplayStore;
 import io.takeover.replay.table.Table;
@@ -99,7 +100,7 @@ final class ReplayCommand implements Runnable {
         @Parameters(index = "0", description = "Avro container file of Transition records.")
         File file;
 
-        @Option(names = "--table", defaultValue = ReplaySettings.PRIOR, description = "Table (default ${DEFAULT-VALUE}).")
+        @Option(names = "--table", defaultValue = "prior", description = "Table (default ${DEFAULT-VALUE}).")
         String table;
 
         @Override
@@ -130,7 +131,7 @@ final class ReplayCommand implements Runnable {
                     }
                 }
                 done += write(replay, chunk);
-                Table t = replay.table(table);
+                Table t = replay.table(TableName.of(table));
                 System.err.printf("\rimported %,d of %,d%n", done, n);
                 System.out.printf("%s now holds %,d items%n", t.name(), t.size());
             }
@@ -140,7 +141,7 @@ final class ReplayCommand implements Runnable {
         private int write(ReplayStore replay, List<Transition> chunk) {
             int n = chunk.size();
             if (n > 0) {
-                replay.insertInto(table, chunk, chunk.stream().map(Codecs.TRANSITION::encode).toList());
+                replay.insertInto(TableName.of(table), chunk, chunk.stream().map(Codecs.TRANSITION::encode).toList());
                 chunk.clear();
             }
             return n;
@@ -157,7 +158,7 @@ final class ReplayCommand implements Runnable {
         @Parameters(index = "0", description = "Avro container file to write.")
         File file;
 
-        @Option(names = "--table", defaultValue = ReplaySettings.ONLINE, description = "Table (default ${DEFAULT-VALUE}).")
+        @Option(names = "--table", defaultValue = "online", description = "Table (default ${DEFAULT-VALUE}).")
         String table;
 
         @Override
@@ -166,7 +167,7 @@ final class ReplayCommand implements Runnable {
                     DataFileWriter<Transition> out = new DataFileWriter<>(new SpecificDatumWriter<>(Transition.class))) {
                 out.create(Transition.getClassSchema(), file);
                 long[] n = {0};
-                replay.table(table).forEachRecord(bytes -> {
+                replay.table(TableName.of(table)).forEachRecord(bytes -> {
                     try {
                         out.append(Codecs.TRANSITION.decode(bytes));
                     } catch (java.io.IOException e) {

@@ -1,5 +1,6 @@
 package io.takeover.cli;
 
+import io.takeover.replay.table.TableName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,8 +53,8 @@ class ReplayCommandTest {
         assertEquals(0, new CommandLine(new Takeover()).execute("replay", "import", file.toString(), "--data-dir",
                 dir.resolve("b").toString()));
         try (ReplayStore store = ReplayStore.open(settings(dir.resolve("b")))) {
-            assertEquals(300, store.table(ReplaySettings.PRIOR).size());
-            assertEquals(0, store.table(ReplaySettings.ONLINE).size());
+            assertEquals(300, store.table(TableName.PRIOR).size());
+            assertEquals(0, store.table(TableName.ONLINE).size());
         }
     }
 
@@ -80,7 +81,7 @@ class ReplayCommandTest {
         String message = captured.toString(StandardCharsets.UTF_8);
         assertTrue(message.contains("record 2") && message.contains("nothing imported"), message);
         try (ReplayStore store = ReplayStore.open(settings(dir))) {
-            assertEquals(0, store.table(ReplaySettings.PRIOR).size());
+            assertEquals(0, store.table(TableName.PRIOR).size());
         }
     }
 }

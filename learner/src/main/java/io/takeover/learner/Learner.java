@@ -1,5 +1,6 @@
 package io.takeover.learner;
 
+import io.takeover.replay.table.TableName;
 import ai.djl.Device;
 import io.takeover.learner.UpdateStats;
 import io.takeover.learner.bc.BcAgent;
@@ -142,7 +143,7 @@ public final class Learner implements AutoCloseable {
     /** RLIF learns from the replay's mix; HG-DAgger imitates the operator transitions of the intervention table. */
     private MixedSampler sampler() {
         return settings.algorithm() == Algorithm.HG_DAGGER
-                ? new MixedSampler(List.of(new MixedSampler.Part(replay.table(ReplaySettings.INTERVENTION), 1.0)))
+                ? new MixedSampler(List.of(new MixedSampler.Part(replay.table(TableName.INTERVENTION), 1.0)))
                 : replay.sampler();
     }
 
@@ -193,7 +194,7 @@ public final class Learner implements AutoCloseable {
 
     private boolean awaitReplay() {
         long lastReport = System.nanoTime();
-        Table online = replay.table(ReplaySettings.ONLINE);
+        Table online = replay.table(TableName.ONLINE);
         while (running && online.size() < settings.minReplaySize()) {
             if (System.nanoTime() - lastReport > LearnerSettings.WAIT_REPORT.toNanos()) {
                 LOG.info("learner {} waiting for replay: {} of {} transitions", settings.task(), online.size(),
@@ -212,7 +213,7 @@ public final class Learner implements AutoCloseable {
 
     /** Per-dimension mean and std of observations in the replay now; fixed for this learner's life. */
     private float[][] normalisation() {
-        Table online = replay.table(ReplaySettings.ONLINE);
+        Table online = replay.table(TableName.ONLINE);
         int n = (int) Math.min(NORMALISATION_SAMPLE, Math.max(online.size(), 1));
         int d = settings.obsDim();
         Batch sample = Batch.allocate(n, d, settings.actDim());

@@ -1,5 +1,6 @@
 package io.takeover.learner;
 
+import io.takeover.replay.table.TableName;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -121,7 +122,7 @@ class RlifLearnsIT {
                 current[0] = MlpPolicy.load(exporter.export(agent.actor(), round + 1, round, agent.obsMean(),
                         agent.obsStd(), Map.of()), Pendulum.SPEC);
                 System.out.printf("round %d: %.1f takeovers/1k steps, replay %d, %.0f s%n", round, rates.get(round),
-                        replay.table(ReplaySettings.ONLINE).size(), (System.nanoTime() - start) / 1e9);
+                        replay.table(TableName.ONLINE).size(), (System.nanoTime() - start) / 1e9);
             }
             agent.close();
         }

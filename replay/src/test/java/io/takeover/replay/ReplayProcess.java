@@ -1,5 +1,6 @@
 package io.takeover.replay;
 
+import io.takeover.replay.table.TableName;
 import io.takeover.replay.ingest.TransitionIngest;
 import io.takeover.replay.sample.Batch;
 import io.takeover.replay.store.ReplaySettings;
@@ -35,7 +36,7 @@ public final class ReplayProcess {
     private static void ingest(String bootstrap, Path dir) throws Exception {
         try (ReplayStore store = ReplayStore.open(settingsFor(dir));
                 TransitionIngest ingest = new TransitionIngest(KafkaConnection.to(bootstrap), store).start()) {
-            Table online = store.table(ReplaySettings.ONLINE);
+            Table online = store.table(TableName.ONLINE);
             while (true) {
                 System.out.println("size " + online.size());
                 System.out.flush();
@@ -50,7 +51,7 @@ public final class ReplayProcess {
                 List<Transition> ts = Transitions.range(i, i + 1000);
                 store.insert(ts, Transitions.wire(ts), Map.of());
             }
-            Table online = store.table(ReplaySettings.ONLINE);
+            Table online = store.table(TableName.ONLINE);
             Batch batch = Batch.allocate(256, 3, 1);
             Random rng = new Random(1);
             for (int k = 0; k < 200; k++) {

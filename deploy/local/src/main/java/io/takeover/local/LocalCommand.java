@@ -1,5 +1,6 @@
 package io.takeover.local;
 
+import io.takeover.replay.table.TableName;
 import io.takeover.cli.DurationConverter;
 import io.takeover.cli.KafkaClientOptions;
 import io.takeover.cli.OperatorOptions;
@@ -109,7 +110,7 @@ public final class LocalCommand implements Runnable, Subcommand {
                     return;
                 }
                 System.out.println(ProgressLine.format((System.nanoTime() - started) / 1_000_000_000L,
-                        stack.learner().publishedVersion(), stack.board().totals(), stack.replay().table(ReplaySettings.ONLINE).size(),
+                        stack.learner().publishedVersion(), stack.board().totals(), stack.replay().table(TableName.ONLINE).size(),
                         stack.learner().stepsPerSecond(), stack.learner().gradientSteps()));
                 if (stack.learner().failure() != null) {
                     System.out.println("The learner stopped: " + stack.learner().failure()

@@ -1,5 +1,6 @@
 package io.takeover.learner.checkpoint;
 
+import io.takeover.replay.table.TableName;
 import io.takeover.learner.Learner;
 import io.takeover.learner.LearnerSettings;
 import io.takeover.learner.publish.PolicyPublisher;
@@ -33,7 +34,7 @@ public final class LearnerProcess {
     }
 
     static ReplaySettings replaySettings(Path dir) {
-        return ReplaySettings.defaults(dir, "pendulum", 3, 1, 100_000, 1).withMix(Map.of(ReplaySettings.ONLINE, 1.0));
+        return ReplaySettings.defaults(dir, "pendulum", 3, 1, 100_000, 1).withMix(Map.of(TableName.ONLINE, 1.0));
     }
 
     private LearnerProcess() {}

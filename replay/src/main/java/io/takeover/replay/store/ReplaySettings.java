@@ -1,10 +1,11 @@
 package io.takeover.replay.store;
 
 import io.takeover.replay.sample.RateLimit;
+import io.takeover.replay.table.TableName;
 import io.takeover.replay.table.TableSettings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,27 +21,20 @@ import java.util.Map;
  * @param mix        each table's share of a sampled batch
  */
 public record ReplaySettings(Path dir, String task, int obsDim, int actDim, long cacheBytes, long mirrorBytes,
-        List<TableSettings> tables, Map<String, Double> mix) {
-
-    public static final String ONLINE = "online";
-    public static final String INTERVENTION = "intervention";
-    public static final String PRIOR = "prior";
+        List<TableSettings> tables, Map<TableName, Double> mix) {
 
     public ReplaySettings {
         if (obsDim < 1 || actDim < 1) {
             throw new IllegalArgumentException("obs and action dimensions must be >= 1");
         }
-        List<String> names = tables.stream().map(TableSettings::name).toList();
-        if (!names.equals(List.of(ONLINE, INTERVENTION, PRIOR))) {
+        List<TableName> names = tables.stream().map(TableSettings::name).toList();
+        if (!names.equals(List.of(TableName.values()))) {
             throw new IllegalArgumentException("replay tables must be online, intervention, prior; got " + names);
         }
-        for (String table : mix.keySet()) {
-            if (!names.contains(table)) {
-                throw new IllegalArgumentException("the replay mix names an unknown table " + table);
-            }
-        }
         tables = List.copyOf(tables);
-        mix = new LinkedHashMap<>(mix);
+        EnumMap<TableName, Double> shares = new EnumMap<>(TableName.class);
+        shares.putAll(mix);
+        mix = shares;
     }
 
     /**
@@ -54,10 +48,10 @@ public record ReplaySettings(Path dir, String task, int obsDim, int actDim, long
         RateLimit start = new RateLimit(minSize, 0, 0, Duration.ofMinutes(10));
         long mirror = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4); // a quarter of the heap at most
         return new ReplaySettings(dir, task, obsDim, actDim, 64L << 20, mirror, List.of(
-                TableSettings.fifo(ONLINE, capacity).withRateLimit(start),
-                TableSettings.fifo(INTERVENTION, Math.max(1, capacity / 2)),
-                TableSettings.fifo(PRIOR, capacity)),
-                Map.of(ONLINE, 0.5, INTERVENTION, 0.25, PRIOR, 0.25));
+                TableSettings.fifo(TableName.ONLINE, capacity).withRateLimit(start),
+                TableSettings.fifo(TableName.INTERVENTION, Math.max(1, capacity / 2)),
+                TableSettings.fifo(TableName.PRIOR, capacity)),
+                Map.of(TableName.ONLINE, 0.5, TableName.INTERVENTION, 0.25, TableName.PRIOR, 0.25));
     }
 
     public ReplaySettings withTable(TableSettings table) {
@@ -65,7 +59,7 @@ public record ReplaySettings(Path dir, String task, int obsDim, int actDim, long
                 tables.stream().map(t -> t.name().equals(table.name()) ? table : t).toList(), mix);
     }
 
-    public ReplaySettings withMix(Map<String, Double> m) {
+    public ReplaySettings withMix(Map<TableName, Double> m) {
         return new ReplaySettings(dir, task, obsDim, actDim, cacheBytes, mirrorBytes, tables, m);
     }
 
@@ -77,8 +71,7 @@ public record ReplaySettings(Path dir, String task, int obsDim, int actDim, long
         return new ReplaySettings(dir, task, obsDim, actDim, cacheBytes, bytes, tables, mix);
     }
 
-    public TableSettings table(String name) {
-        return tables.stream().filter(t -> t.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no replay table " + name));
+    public TableSettings table(TableName name) {
+        return tables.get(name.ordinal());
     }
 }

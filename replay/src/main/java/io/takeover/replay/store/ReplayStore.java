@@ -3,6 +3,7 @@ package io.takeover.replay.store;
 import io.takeover.replay.store.MixedSampler;
 import io.takeover.replay.table.ItemCodec;
 import io.takeover.replay.table.Table;
+import io.takeover.replay.table.TableName;
 import io.takeover.replay.table.TableSettings;
 import io.takeover.schemas.Transition;
 import java.nio.ByteBuffer;
@@ -10,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.rocksdb.BlockBasedTableConfig;
@@ -48,7 +49,7 @@ public final class ReplayStore implements AutoCloseable {
     private final WriteOptions writeOptions;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     private final ColumnFamilyHandle meta;
-    private final Map<String, Table> tables = new LinkedHashMap<>();
+    private final Map<TableName, Table> tables = new EnumMap<>(TableName.class);
     private final MixedSampler sampler;
     private final Object writeLock = new Object();
     private final boolean readOnly;
@@ -65,8 +66,8 @@ public final class ReplayStore implements AutoCloseable {
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
         for (TableSettings t : settings.tables()) {
-            descriptors.add(new ColumnFamilyDescriptor(t.name().getBytes(StandardCharsets.UTF_8), cfOptions));
-            descriptors.add(new ColumnFamilyDescriptor((t.name() + ".records").getBytes(StandardCharsets.UTF_8),
+            descriptors.add(new ColumnFamilyDescriptor(t.name().id().getBytes(StandardCharsets.UTF_8), cfOptions));
+            descriptors.add(new ColumnFamilyDescriptor((t.name().id() + ".records").getBytes(StandardCharsets.UTF_8),
                     cfOptions));
         }
         this.db = readOnly ? RocksDB.openReadOnly(dbOptions, settings.dir().toString(), descriptors, handles)
@@ -82,7 +83,7 @@ public final class ReplayStore implements AutoCloseable {
         }
         List<MixedSampler.Part> parts = new ArrayList<>();
         for (Table t : tables.values()) {
-            double share = settings.mix().getOrDefault(t.name(), 0.0);
+            double share = settings.mix().getOrDefault(t.settings().name(), 0.0);
             if (share > 0) {
                 parts.add(new MixedSampler.Part(t, share));
             }
@@ -129,12 +130,8 @@ public final class ReplayStore implements AutoCloseable {
         return codec;
     }
 
-    public Table table(String name) {
-        Table t = tables.get(name);
-        if (t == null) {
-            throw new IllegalArgumentException("no replay table " + name + "; there are " + tables.keySet());
-        }
-        return t;
+    public Table table(TableName name) {
+        return tables.get(name);
     }
 
     public List<Table> tables() {
@@ -168,8 +165,8 @@ public final class ReplayStore implements AutoCloseable {
                 interventionRecords.add(wire.get(i));
             }
         }
-        write(Map.of(ReplaySettings.ONLINE, new Rows(items, wire),
-                ReplaySettings.INTERVENTION, new Rows(interventionItems, interventionRecords)), nextOffsets);
+        write(Map.of(TableName.ONLINE, new Rows(items, wire),
+                TableName.INTERVENTION, new Rows(interventionItems, interventionRecords)), nextOffsets);
     }
 
     /**
@@ -177,22 +174,22 @@ public final class ReplayStore implements AutoCloseable {
      *
      * @throws IllegalArgumentException when a transition does not fit the task's dimensions
      */
-    public void insertInto(String table, List<Transition> transitions, List<byte[]> wire) {
+    public void insertInto(TableName table, List<Transition> transitions, List<byte[]> wire) {
         List<byte[]> items = new ArrayList<>(transitions.size());
         for (int i = 0; i < transitions.size(); i++) {
             items.add(codec.encode(transitions.get(i), wire.get(i).length));
         }
-        write(Map.of(table(table).name(), new Rows(items, wire)), Map.of());
+        write(Map.of(table, new Rows(items, wire)), Map.of());
     }
 
     private record Rows(List<byte[]> items, List<byte[]> records) {}
 
-    private void write(Map<String, Rows> rows, Map<Integer, Long> nextOffsets) {
+    private void write(Map<TableName, Rows> rows, Map<Integer, Long> nextOffsets) {
         synchronized (writeLock) {
             List<Table.Staged> staged = new ArrayList<>();
             try (WriteBatch batch = new WriteBatch()) {
                 for (Table t : tables.values()) { // a fixed order, whatever the map's
-                    Rows r = rows.get(t.name());
+                    Rows r = rows.get(t.settings().name());
                     if (r != null && !r.items().isEmpty()) {
                         staged.add(t.stage(batch, r.items(), r.records()));
                     }

@@ -265,7 +265,7 @@ public final class Table implements SampledItems {
 
     @Override
     public String name() {
-        return settings.name();
+        return settings.name().id();
     }
 
     public int index() {
@@ -328,7 +328,7 @@ public final class Table implements SampledItems {
     }
 
     private byte[] metaKey(String name) {
-        return ("table/" + settings.name() + "/" + name).getBytes(StandardCharsets.UTF_8);
+        return ("table/" + settings.name().id() + "/" + name).getBytes(StandardCharsets.UTF_8);
     }
 
     static byte[] key(long seq) {

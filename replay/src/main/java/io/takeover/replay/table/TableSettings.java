@@ -7,14 +7,14 @@ import io.takeover.replay.sample.Sampling;
  * One replay table, composed as in Reverb from a sampler, a remover, a capacity and a rate
  * limiter.
  *
- * @param name          {@code online}, {@code intervention} or {@code prior}
+ * @param name          which of the replay's tables
  * @param capacity      items kept at most
  * @param capacityBytes bytes kept at most (items and their records), 0 for no bound
  * @param sampling      how items are drawn
  * @param removal       which items go when the table is full
  * @param rateLimit     when sampling must wait
  */
-public record TableSettings(String name, long capacity, long capacityBytes, Sampling sampling, Removal removal,
+public record TableSettings(TableName name, long capacity, long capacityBytes, Sampling sampling, Removal removal,
         RateLimit rateLimit) {
 
     /**
@@ -39,7 +39,7 @@ public record TableSettings(String name, long capacity, long capacityBytes, Samp
         }
     }
 
-    public static TableSettings fifo(String name, long capacity) {
+    public static TableSettings fifo(TableName name, long capacity) {
         return new TableSettings(name, capacity, 0, Sampling.UNIFORM, Removal.FIFO, RateLimit.NONE);
     }
 

@@ -1,5 +1,6 @@
 package io.takeover.replay.ingest;
 
+import io.takeover.replay.table.TableName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,13 +64,13 @@ class IngestCrashIT {
             }
 
             try (ReplayStore store = ReplayStore.open(ReplayProcess.settingsFor(replay))) {
-                Table online = store.table(ReplaySettings.ONLINE);
+                Table online = store.table(TableName.ONLINE);
                 assertEquals(produced, online.size(), "no transition lost, none doubled");
                 Map<Long, Integer> copies = new HashMap<>();
                 online.forEachRecord(bytes -> copies.merge(Codecs.TRANSITION.decode(bytes).getStep(), 1, Integer::sum));
                 assertEquals(produced, copies.size(), "every step is there");
                 assertTrue(copies.values().stream().allMatch(n -> n == 1), "each exactly once");
-                assertEquals(produced / 10, store.table(ReplaySettings.INTERVENTION).size());
+                assertEquals(produced / 10, store.table(TableName.INTERVENTION).size());
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.takeover.replay.ingest;
 
+import io.takeover.replay.table.TableName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.takeover.kafka.EmbeddedKafka;
@@ -47,14 +48,14 @@ class TransitionIngestIT {
                 await(() -> online(store).size() >= 800);
                 Thread.sleep(500); // anything re-read would show up now
                 assertEquals(800, online(store).size(), "each transition exactly once across the restart");
-                assertEquals(80, store.table(ReplaySettings.INTERVENTION).size(), "the takeovers also here");
+                assertEquals(80, store.table(TableName.INTERVENTION).size(), "the takeovers also here");
                 assertEquals(0, ingest.refused(), "the refused one is behind the stored offsets");
             }
         }
     }
 
     private static io.takeover.replay.table.Table online(ReplayStore store) {
-        return store.table(ReplaySettings.ONLINE);
+        return store.table(TableName.ONLINE);
     }
 
     private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -1,5 +1,6 @@
 package io.takeover.replay.sample;
 
+import io.takeover.replay.table.TableName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,8 +39,8 @@ class SamplersTest {
     @Test
     void prioritizedDrawsByPriorityAndWeighsTheDrawsBack() throws Exception {
         ReplaySettings s = ReplaySettings.defaults(dir, "pendulum", 3, 1, 1000, 1)
-                .withTable(TableSettings.fifo(ReplaySettings.ONLINE, 1000).withSampling(Sampling.prioritized(1, 1)))
-                .withMix(Map.of(ReplaySettings.ONLINE, 1.0));
+                .withTable(TableSettings.fifo(TableName.ONLINE, 1000).withSampling(Sampling.prioritized(1, 1)))
+                .withMix(Map.of(TableName.ONLINE, 1.0));
         try (ReplayStore store = ReplayStore.open(s)) {
             insert(store, 0, 100);
             MixedSampler sampler = store.sampler();
@@ -78,17 +79,17 @@ class SamplersTest {
             }
             // online 0.5 and intervention 0.25 of 0.75: a third of the batch is interventions, plus a tenth of the rest
             assertTrue(takeovers >= 85 + 10 && takeovers <= 85 + 30, "takeovers in the batch: " + takeovers);
-            assertEquals(85, store.table(ReplaySettings.INTERVENTION).sampled());
-            assertEquals(171, store.table(ReplaySettings.ONLINE).sampled());
+            assertEquals(85, store.table(TableName.INTERVENTION).sampled());
+            assertEquals(171, store.table(TableName.ONLINE).sampled());
         }
     }
 
     @Test
     void theRateLimiterWaitsForInsertsAndGivesUpWithAReason() throws Exception {
         ReplaySettings s = ReplaySettings.defaults(dir, "pendulum", 3, 1, 10_000, 1)
-                .withTable(TableSettings.fifo(ReplaySettings.ONLINE, 10_000)
+                .withTable(TableSettings.fifo(TableName.ONLINE, 10_000)
                         .withRateLimit(new RateLimit(50, 2.0, 0, Duration.ofMillis(300))))
-                .withMix(Map.of(ReplaySettings.ONLINE, 1.0));
+                .withMix(Map.of(TableName.ONLINE, 1.0));
         try (ReplayStore store = ReplayStore.open(s)) {
             Batch batch = Batch.allocate(100, 3, 1);
             ReplayWaitTimeoutException tooSmall = assertThrows(ReplayWaitTimeoutException.class,
@@ -111,7 +112,7 @@ class SamplersTest {
             Thread.sleep(50);
             insert(store, 60, 100); // 200 may be sampled now
             waiting.get(5, TimeUnit.SECONDS);
-            assertTrue(store.table(ReplaySettings.ONLINE).limiter().waitedSeconds() > 0.5,
+            assertTrue(store.table(TableName.ONLINE).limiter().waitedSeconds() > 0.5,
                     "the waits are reported");
         }
     }

@@ -1,5 +1,6 @@
 package io.takeover.replay.store;
 
+import io.takeover.replay.table.TableName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,9 +58,9 @@ class ReplayStoreTest {
             insert(store, 600, 1000, Map.of(0, 700L, 1, 300L));
         }
         try (ReplayStore store = ReplayStore.open(settings(10_000))) {
-            Table online = store.table(ReplaySettings.ONLINE);
+            Table online = store.table(TableName.ONLINE);
             assertEquals(1000, online.size());
-            assertEquals(100, store.table(ReplaySettings.INTERVENTION).size(), "the takeovers, every tenth");
+            assertEquals(100, store.table(TableName.INTERVENTION).size(), "the takeovers, every tenth");
             assertEquals(Map.of(0, 700L, 1, 300L), store.offsets());
             Batch batch = Batch.allocate(256, 3, 1);
             online.sampler().sample(online, batch, 0, 256, new Random(1));
@@ -80,25 +81,25 @@ class ReplayStoreTest {
     void aFullTableEvictsTheOldestFirstDurably() {
         try (ReplayStore store = ReplayStore.open(settings(100))) {
             insert(store, 0, 250, Map.of());
-            Table online = store.table(ReplaySettings.ONLINE);
+            Table online = store.table(TableName.ONLINE);
             assertEquals(100, online.size());
             assertEquals(150, online.evicted());
             assertTrue(drawn(online, 500).stream().allMatch(i -> i >= 150), "only the newest 100 remain");
         }
         try (ReplayStore store = ReplayStore.open(settings(100))) {
-            assertEquals(100, store.table(ReplaySettings.ONLINE).size(), "eviction is durable too");
+            assertEquals(100, store.table(TableName.ONLINE).size(), "eviction is durable too");
         }
     }
 
     @Test
     void keepInterventionsHoldsTakeoversLongerThanThePolicysOwnSteps() {
-        ReplaySettings s = settings(100).withTable(TableSettings.fifo(ReplaySettings.ONLINE, 100)
+        ReplaySettings s = settings(100).withTable(TableSettings.fifo(TableName.ONLINE, 100)
                 .withRemoval(Removal.keepInterventions(2)));
         try (ReplayStore store = ReplayStore.open(s)) {
             for (int i = 0; i < 250; i += 10) {
                 insert(store, i, i + 10, Map.of());
             }
-            Table online = store.table(ReplaySettings.ONLINE);
+            Table online = store.table(TableName.ONLINE);
             assertEquals(100, online.size());
             List<Integer> held = drawn(online, 2000);
             assertTrue(held.contains(100), "takeover 100 moved back instead of leaving with its neighbours");
@@ -112,13 +113,13 @@ class ReplayStoreTest {
         long itemBytes;
         try (ReplayStore store = ReplayStore.open(settings(1000))) {
             insert(store, 0, 10, Map.of());
-            itemBytes = store.table(ReplaySettings.ONLINE).bytes() / 10;
+            itemBytes = store.table(TableName.ONLINE).bytes() / 10;
         }
-        ReplaySettings s = settings(1000).withTable(TableSettings.fifo(ReplaySettings.ONLINE, 1000)
+        ReplaySettings s = settings(1000).withTable(TableSettings.fifo(TableName.ONLINE, 1000)
                 .withCapacityBytes(50 * itemBytes));
         try (ReplayStore store = ReplayStore.open(s)) {
             insert(store, 10, 200, Map.of());
-            Table online = store.table(ReplaySettings.ONLINE);
+            Table online = store.table(TableName.ONLINE);
             assertTrue(online.bytes() <= 50 * itemBytes, online.bytes() + " > " + 50 * itemBytes);
             assertTrue(online.size() >= 49 && online.size() <= 50, "about 50 items fit: " + online.size());
         }
@@ -130,9 +131,9 @@ class ReplayStoreTest {
             Transition wrong = Transitions.transition("pendulum", 1);
             wrong.setObservation(List.of(1f, 2f));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> store.insertInto(ReplaySettings.PRIOR, List.of(wrong), Transitions.wire(List.of(wrong))));
+                    () -> store.insertInto(TableName.PRIOR, List.of(wrong), Transitions.wire(List.of(wrong))));
             assertTrue(e.getMessage().contains("2/3/1") && e.getMessage().contains("3/3/1"), e.getMessage());
-            assertEquals(0, store.table(ReplaySettings.PRIOR).size());
+            assertEquals(0, store.table(TableName.PRIOR).size());
         }
     }
 
@@ -141,9 +142,9 @@ class ReplayStoreTest {
         try (ReplayStore store = ReplayStore.open(settings(1000))) {
             insert(store, 0, 20, Map.of());
         }
-        damage(dir, ReplaySettings.ONLINE, 5);
+        damage(dir, TableName.ONLINE, 5);
         try (ReplayStore store = ReplayStore.open(settings(1000))) {
-            Table online = store.table(ReplaySettings.ONLINE);
+            Table online = store.table(TableName.ONLINE);
             List<Integer> held = drawn(online, 400);
             assertTrue(held.stream().noneMatch(i -> i == 5), "the damaged item is never served");
             assertTrue(online.corrupt() > 0, "it was drawn, skipped and counted");
@@ -153,7 +154,7 @@ class ReplayStoreTest {
     @Test
     void anEmptyTableSaysSo() {
         try (ReplayStore store = ReplayStore.open(settings(10))) {
-            Table online = store.table(ReplaySettings.ONLINE);
+            Table online = store.table(TableName.ONLINE);
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> online.sampler().sample(online, Batch.allocate(4, 3, 1), 0, 4, new Random()));
             assertTrue(e.getMessage().contains("empty"));
@@ -161,7 +162,7 @@ class ReplayStoreTest {
     }
 
     /** Flips a byte of item {@code seq} in RocksDB, as a failing disk might. */
-    static void damage(Path dir, String table, long seq) throws Exception {
+    static void damage(Path dir, TableName table, long seq) throws Exception {
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         for (byte[] name : RocksDB.listColumnFamilies(new Options(), dir.toString())) {
             descriptors.add(new ColumnFamilyDescriptor(name));
@@ -169,7 +170,7 @@ class ReplayStoreTest {
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try (RocksDB db = RocksDB.open(new org.rocksdb.DBOptions(), dir.toString(), descriptors, handles)) {
             for (int i = 0; i < descriptors.size(); i++) {
-                if (new String(descriptors.get(i).getName(), StandardCharsets.UTF_8).equals(table)) {
+                if (new String(descriptors.get(i).getName(), StandardCharsets.UTF_8).equals(table.id())) {
                     byte[] key = ByteBuffer.allocate(8).putLong(seq).array();
                     byte[] value = db.get(handles.get(i), key);
                     value[20] ^= 0x5A;

@@ -1,5 +1,6 @@
 package io.takeover.tools.bench;
 
+import io.takeover.replay.table.TableName;
 import io.takeover.replay.sample.Batch;
 import io.takeover.replay.store.ReplaySettings;
 import io.takeover.replay.store.ReplayStore;
@@ -51,7 +52,7 @@ public final class ReplayBenchmark {
 
     private ReplaySettings settings(Path where, long cacheBytes) {
         return ReplaySettings.defaults(where, "bench", OBS, ACT, items, 1).withCacheBytes(cacheBytes)
-                .withMix(Map.of(ReplaySettings.ONLINE, 1.0));
+                .withMix(Map.of(TableName.ONLINE, 1.0));
     }
 
     public void run() throws Exception {
@@ -76,7 +77,7 @@ public final class ReplayBenchmark {
 
         long t0 = System.nanoTime();
         try (ReplayStore store = ReplayStore.open(settings(dir.resolve("store"), cache))) {
-            Table online = store.table(ReplaySettings.ONLINE);
+            Table online = store.table(TableName.ONLINE);
             online.sampler().sample(online, Batch.allocate(BATCH, OBS, ACT), 0, BATCH, new Random(1));
             out.printf("reopen %,d items and draw the first batch: %.2f s%n", online.size(),
                     (System.nanoTime() - t0) / 1e9);
@@ -105,11 +106,11 @@ public final class ReplayBenchmark {
     /** Samples from the newest {@code window} items, the ones kept in memory. */
     private double storeSamples(Path where, long cacheBytes, long mirrorBytes, int window) throws Exception {
         ReplaySettings s = settings(where, cacheBytes);
-        double onlineShare = (double) s.table(ReplaySettings.ONLINE).capacity()
+        double onlineShare = (double) s.table(TableName.ONLINE).capacity()
                 / s.tables().stream().mapToLong(t -> t.capacity()).sum(); // the tables share the mirror by capacity
         s = s.withMirrorBytes((long) Math.ceil(mirrorBytes / onlineShare));
         try (ReplayStore store = ReplayStore.open(s)) {
-            Table online = store.table(ReplaySettings.ONLINE);
+            Table online = store.table(TableName.ONLINE);
             Batch batch = Batch.allocate(BATCH, OBS, ACT);
             Random rng = new Random(2);
             long first = online.next() - window;
