@@ -1,5 +1,8 @@
 package io.takeover.cli;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.ServiceLoader;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -8,7 +11,7 @@ import picocli.CommandLine;
 /** The one front door: {@code bin/takeover <command>}. */
 @Command(name = "takeover", mixinStandardHelpOptions = true, version = "takeover 0.1.0",
         description = "Operator takeovers of deployed robots, turned into continuous learning (RLIF).",
-        subcommands = {TopicsCommand.class, LearnerCommand.class, FleetCommand.class, ReplayCommand.class})
+        subcommands = {})
 public final class Takeover implements Runnable {
 
     @Override
@@ -20,12 +23,21 @@ public final class Takeover implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
+    /** Help lists the commands in this order: the one that runs everything first, tools last. */
+    private static final List<String> ORDER = List.of("local", "topics", "learner", "fleet", "replay", "experiment",
+            "bench");
+
     /** The commands built in, and those the modules on the classpath add ({@link Subcommand}). */
     public static CommandLine commandLine() {
+        List<Object> commands = new ArrayList<>(List.of(new TopicsCommand(), new LearnerCommand(), new FleetCommand(),
+                new ReplayCommand()));
+        ServiceLoader.load(Subcommand.class).forEach(commands::add);
+        commands.sort(Comparator.comparingInt(c -> {
+            int i = ORDER.indexOf(c.getClass().getAnnotation(Command.class).name());
+            return i < 0 ? ORDER.size() : i;
+        }));
         CommandLine line = new CommandLine(new Takeover()).setExecutionExceptionHandler(Takeover::report);
-        for (Subcommand command : ServiceLoader.load(Subcommand.class)) {
-            line.addSubcommand(command);
-        }
+        commands.forEach(line::addSubcommand);
         return line;
     }
 
