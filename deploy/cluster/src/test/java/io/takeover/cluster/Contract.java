@@ -40,7 +40,7 @@ final class Contract {
 
     static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
 
-    private static final CommandLine CLI = new CommandLine(new Takeover());
+    private static final CommandLine CLI = Takeover.commandLine();
     private static final Pattern ENV_DEFAULT = Pattern.compile("\\$\\{env:(TAKEOVER_[A-Z_]+)");
     // a topic of this deployment, not a Java package (io.takeover.x) or a label key (takeover.io/x)
     private static final Pattern TOPIC = Pattern.compile("(?<![\\w.])takeover\\.([a-z][a-z-]*)(?![\\w/.-])");
