@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ReplayCommandTest {
 
@@ -48,9 +47,9 @@ class ReplayCommandTest {
             store.insert(ts, ts.stream().map(Codecs.TRANSITION::encode).toList(), Map.of());
         }
         Path file = dir.resolve("online.avro");
-        assertEquals(0, new CommandLine(new Takeover()).execute("replay", "export", file.toString(), "--data-dir",
+        assertEquals(0, Takeover.commandLine().execute("replay", "export", file.toString(), "--data-dir",
                 dir.resolve("a").toString()));
-        assertEquals(0, new CommandLine(new Takeover()).execute("replay", "import", file.toString(), "--data-dir",
+        assertEquals(0, Takeover.commandLine().execute("replay", "import", file.toString(), "--data-dir",
                 dir.resolve("b").toString()));
         try (ReplayStore store = ReplayStore.open(settings(dir.resolve("b")))) {
             assertEquals(300, store.table(TableName.PRIOR).size());
@@ -72,7 +71,7 @@ class ReplayCommandTest {
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         int exit;
         try {
-            exit = new CommandLine(new Takeover()).execute("replay", "import", file.toString(), "--data-dir",
+            exit = Takeover.commandLine().execute("replay", "import", file.toString(), "--data-dir",
                     dir.toString());
         } finally {
             System.setErr(err);
