@@ -1,6 +1,5 @@
 package io.takeover.robot.fleet;
 
-import io.takeover.robot.operator.OperatorSkill;
 import io.takeover.robot.operator.ScriptedOperator;
 import io.takeover.robot.sdk.PolicySource;
 import io.takeover.robot.sdk.RobotOutbox;
@@ -36,8 +35,8 @@ public final class Fleet implements AutoCloseable {
         Random seeds = new Random(settings.seed());
         for (int i = 0; i < settings.robots(); i++) {
             String id = settings.robotIdPrefix() + i;
-            ScriptedOperator operator = new ScriptedOperator("operator-" + i, OperatorSkill.forTask(settings.task()),
-                    settings.operator(), new Random(seeds.nextLong()));
+            ScriptedOperator operator = ScriptedOperator.forTask("operator-" + i, settings.task(), settings.operator(),
+                    new Random(seeds.nextLong()));
             robots.add(new SimulatedRobot(id, Tasks.newEnvironment(settings.task()), operator, policies, outbox,
                     seeds.nextLong()));
         }

@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * One simulated robot with its operator. Each {@link #tick} is one control step: the operator
- * may take over or hand back, whoever is in control acts, and the step is published. At the
+ * One simulated robot with its operator. Each {@link #tick} is one control step: the policy
+ * proposes an action, the operator (seeing it) may take over or hand back, whoever is in control
+ * acts, and the step is published. At the
  * end of an episode a final step carries the last observation with an empty action.
  */
 public final class SimulatedRobot {
@@ -56,26 +57,25 @@ public final class SimulatedRobot {
         if (obs == null) {
             startEpisode(now);
         }
-        switch (operator.observe(obs, step)) {
+        refreshPolicy();
+        long version = actor == null ? 0 : actor.version();
+        // the policy proposes first: the operator may judge its action before deciding to take over
+        if (actor == null) {
+            for (int i = 0; i < action.length; i++) {
+                action[i] = spec.actionLow()[i] + rng.nextFloat() * (spec.actionHigh()[i] - spec.actionLow()[i]);
+            }
+        } else {
+            actor.sample(obs, rng, action);
+        }
+        switch (operator.observe(obs, step, action)) {
             case TAKEOVER -> intervene(now, InterventionKind.TAKEOVER, "heading for failure");
             case HANDBACK -> intervene(now, InterventionKind.HANDBACK, "safe");
             case NONE -> { }
         }
-        refreshPolicy();
-        long version = actor == null ? 0 : actor.version();
-        Control control;
+        Control control = Control.POLICY;
         if (operator.inControl()) {
             control = Control.OPERATOR;
             System.arraycopy(operator.act(obs), 0, action, 0, action.length);
-        } else {
-            control = Control.POLICY;
-            if (actor == null) {
-                for (int i = 0; i < action.length; i++) {
-                    action[i] = spec.actionLow()[i] + rng.nextFloat() * (spec.actionHigh()[i] - spec.actionLow()[i]);
-                }
-            } else {
-                actor.sample(obs, rng, action);
-            }
         }
         float[] next = env.step(action);
         outbox.step(step(now, obs, boxed(action), version, control, env.lastReward(), false, false, null));

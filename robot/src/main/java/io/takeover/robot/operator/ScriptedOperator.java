@@ -4,10 +4,12 @@ import java.util.Random;
 
 /**
  * A deliberately imperfect operator watching one robot: takes over when its skill judges the
- * robot heading for failure (after a reaction delay, not always), or at random steps, as its
- * {@link OperatorSettings#strategy} says; controls with noisy actions,
- * and hands back when safe or when tired. The robot's loop only asks {@link #observe} and
- * {@link #act}; it knows nothing of how the decision is made.
+ * robot heading for failure (after a reaction delay, not always), at random steps, or when the
+ * policy's proposed action is worth clearly less than its reference's (the RLIF paper's value
+ * rule), as its {@link OperatorSettings#strategy} says; controls with a systematically biased
+ * skill plus a little noise, and hands back when safe or when tired (or, under the value rule,
+ * after a fixed number of steps). The robot's loop only asks {@link #observe} and {@link #act};
+ * it knows nothing of how the decision is made.
  */
 public final class ScriptedOperator {
 
@@ -17,6 +19,7 @@ public final class ScriptedOperator {
     private final OperatorSkill skill;
     private final OperatorSettings settings;
     private final Random rng;
+    private final ValueJudge judge;
 
     private boolean inControl;
     private int riskSteps;
@@ -24,19 +27,40 @@ public final class ScriptedOperator {
     private int controlSteps;
     private int cooldown;
 
+    /** An operator with {@code skill}, which must have been made with the settings' bias. */
     public ScriptedOperator(String id, OperatorSkill skill, OperatorSettings settings, Random rng) {
+        if (skill.bias() != settings.bias()) {
+            throw new IllegalArgumentException("the skill's bias " + skill.bias() + " is not the settings' "
+                    + settings.bias() + "; make it with OperatorSkill.forTask(task, settings.bias())");
+        }
         this.id = id;
         this.skill = skill;
         this.settings = settings;
         this.rng = rng;
+        this.judge = settings.strategy() == OperatorSettings.Strategy.VALUE ? new ValueJudge(skill.task()) : null;
     }
 
-    /** Watches the state the robot is about to act in; says whether control changes hands now. */
-    public Decision observe(float[] obs, long step) {
+    /** An operator for {@code task} with the task's skill, biased as the settings say. */
+    public static ScriptedOperator forTask(String id, String task, OperatorSettings settings, Random rng) {
+        return new ScriptedOperator(id, OperatorSkill.forTask(task, settings.bias()), settings, rng);
+    }
+
+    /**
+     * Watches the state the robot is about to act in and the action its policy proposes there
+     * (only the value rule looks at it); says whether control changes hands now.
+     */
+    public Decision observe(float[] obs, long step, float[] policyAction) {
+        boolean valueRule = settings.strategy() == OperatorSettings.Strategy.VALUE;
         if (inControl) {
             controlSteps++;
-            safeSteps = skill.safe(obs) ? safeSteps + 1 : 0;
-            if (safeSteps >= settings.safeStepsToHandBack() || controlSteps >= settings.maxControlSteps()) {
+            boolean done;
+            if (valueRule) {
+                done = controlSteps >= settings.valueRule().interventionSteps();
+            } else {
+                safeSteps = skill.safe(obs) ? safeSteps + 1 : 0;
+                done = safeSteps >= settings.safeStepsToHandBack() || controlSteps >= settings.maxControlSteps();
+            }
+            if (done) {
                 handBack();
                 return Decision.HANDBACK;
             }
@@ -47,11 +71,18 @@ public final class ScriptedOperator {
             return Decision.NONE;
         }
         boolean decides;
-        if (settings.strategy() == OperatorSettings.Strategy.RANDOM) {
-            decides = rng.nextDouble() < settings.takeoverProbability();
-        } else {
-            riskSteps = skill.headingForFailure(obs, step) ? riskSteps + 1 : 0;
-            decides = riskSteps > settings.reactionSteps() && rng.nextDouble() < settings.takeoverProbability();
+        switch (settings.strategy()) {
+            case RANDOM -> decides = rng.nextDouble() < settings.takeoverProbability();
+            case VALUE -> {
+                OperatorSettings.ValueRule rule = settings.valueRule();
+                double p = judge.worseThanReference(obs, policyAction, rule.alpha()) ? rule.highProbability()
+                        : rule.lowProbability();
+                decides = rng.nextDouble() < p;
+            }
+            default -> {
+                riskSteps = skill.headingForFailure(obs, step) ? riskSteps + 1 : 0;
+                decides = riskSteps > settings.reactionSteps() && rng.nextDouble() < settings.takeoverProbability();
+            }
         }
         if (decides) {
             inControl = true;
@@ -91,7 +122,7 @@ public final class ScriptedOperator {
 
     private void handBack() {
         inControl = false;
-        cooldown = settings.cooldownSteps();
+        cooldown = settings.strategy() == OperatorSettings.Strategy.VALUE ? 0 : settings.cooldownSteps();
         riskSteps = 0;
     }
 }

@@ -23,6 +23,10 @@ public final class Pendulum implements Environment {
     public static final double UPRIGHT_RAD = 0.3;
     public static final double STILL_RAD_S = 1.5;
 
+    /** −(π² + 0.1·8² + 0.001·2²): upside down, at full speed, at full torque. */
+    public static final float WORST_REWARD =
+            (float) -(Math.PI * Math.PI + 0.1 * MAX_SPEED * MAX_SPEED + 0.001 * MAX_TORQUE * MAX_TORQUE);
+
     public static final TaskSpec SPEC =
             new TaskSpec(NAME, 3, 1, new float[] {(float) -MAX_TORQUE}, new float[] {(float) MAX_TORQUE}, MAX_STEPS);
 
@@ -55,6 +59,11 @@ public final class Pendulum implements Environment {
     }
 
     @Override
+    public float[] restore(float[] observation) {
+        return resetTo(Math.atan2(observation[1], observation[0]), observation[2]);
+    }
+
+    @Override
     public float[] step(float[] action) {
         double u = Math.max(-MAX_TORQUE, Math.min(MAX_TORQUE, action[0]));
         double angle = normalizeAngle(theta);
@@ -71,6 +80,11 @@ public final class Pendulum implements Environment {
     @Override
     public float lastReward() {
         return lastReward;
+    }
+
+    @Override
+    public float worstReward() {
+        return WORST_REWARD;
     }
 
     @Override

@@ -26,6 +26,9 @@ public final class Reacher implements Environment {
     public static final double REACHED_M = 0.015;
     public static final double STILL_RAD_S = 0.5;
 
+    /** −(0.4 + 0.01·2): fingertip as far from a target as the arm and the targets allow, full torque. */
+    public static final float WORST_REWARD = (float) -(4 * LINK + 0.01 * 2);
+
     public static final TaskSpec SPEC = new TaskSpec(NAME, 10, 2, new float[] {-1, -1}, new float[] {1, 1},
             MAX_STEPS);
 
@@ -64,6 +67,16 @@ public final class Reacher implements Environment {
         return observation();
     }
 
+    /** Sets joint angles, target and joint speeds from an observation; see {@link Environment#restore}. */
+    @Override
+    public float[] restore(float[] observation) {
+        resetTo(Math.atan2(observation[1], observation[0]), Math.atan2(observation[3], observation[2]),
+                observation[4], observation[5]);
+        v1 = observation[6];
+        v2 = observation[7];
+        return observation();
+    }
+
     @Override
     public float[] step(float[] action) {
         double u1 = Math.max(-1, Math.min(1, action[0]));
@@ -81,6 +94,11 @@ public final class Reacher implements Environment {
     @Override
     public float lastReward() {
         return lastReward;
+    }
+
+    @Override
+    public float worstReward() {
+        return WORST_REWARD;
     }
 
     @Override

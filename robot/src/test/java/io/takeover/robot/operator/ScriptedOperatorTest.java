@@ -30,12 +30,13 @@ class ScriptedOperatorTest {
         ScriptedOperator operator = new ScriptedOperator("op", new PendulumSkill(), OperatorSettings.DEFAULT,
                 new Random(1));
         List<String> events = new ArrayList<>();
+        float[] nothing = {0f}; // a policy that does nothing
         for (int step = 0; step < Pendulum.MAX_STEPS; step++) {
-            Decision d = operator.observe(obs, step);
+            Decision d = operator.observe(obs, step, nothing);
             if (d != Decision.NONE) {
                 events.add(d + "@" + step);
             }
-            obs = p.step(operator.inControl() ? operator.act(obs) : new float[] {0f}); // a policy that does nothing
+            obs = p.step(operator.inControl() ? operator.act(obs) : nothing);
         }
         assertTrue(events.size() >= 2, "took over and handed back: " + events);
         assertTrue(events.get(0).startsWith("TAKEOVER@"), events.toString());
@@ -53,8 +54,9 @@ class ScriptedOperatorTest {
                 new Random(1));
         PendulumSkill goodPolicy = new PendulumSkill();
         for (int step = 0; step < Pendulum.MAX_STEPS; step++) {
-            assertEquals(Decision.NONE, operator.observe(obs, step), "step " + step);
-            obs = p.step(goodPolicy.act(obs));
+            float[] proposed = goodPolicy.act(obs);
+            assertEquals(Decision.NONE, operator.observe(obs, step, proposed), "step " + step);
+            obs = p.step(proposed);
         }
     }
 
@@ -67,8 +69,9 @@ class ScriptedOperatorTest {
         PendulumSkill goodPolicy = new PendulumSkill();
         int takeovers = 0;
         for (int step = 0; step < 2000; step++) {
-            takeovers += operator.observe(obs, step) == Decision.TAKEOVER ? 1 : 0;
-            obs = p.step(operator.inControl() ? operator.act(obs) : goodPolicy.act(obs));
+            float[] proposed = goodPolicy.act(obs);
+            takeovers += operator.observe(obs, step, proposed) == Decision.TAKEOVER ? 1 : 0;
+            obs = p.step(operator.inControl() ? operator.act(obs) : proposed);
         }
         assertTrue(takeovers >= 5, "took over " + takeovers + " times in 2,000 steps at 2% per free step");
     }
