@@ -2,27 +2,36 @@ package io.takeover.cli;
 
 import io.takeover.robot.operator.OperatorQuality;
 import io.takeover.robot.operator.OperatorSettings;
+import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /** How simulated operators behave: {@code --operator-quality} and {@code --takeover}. */
 public final class OperatorOptions {
 
     @Option(names = "--operator-quality",
-            description = "The operators' own success rate when in full control, e.g. 0.4 (calibrated by the noise on "
-                    + "their actions); default: their standard noise, which makes them near-perfect.")
+            description = "The operators' own success rate when in full control, e.g. 0.4 (calibrated by their "
+                    + "systematic error, a bias in how they control, as a behaviour-cloned operator is wrong); "
+                    + "default: no bias, which makes them near-perfect.")
     Double quality;
 
     @Option(names = "--takeover", defaultValue = "risk",
             description = "risk: take over when the operator judges the robot heading for failure; random:P: take "
-                    + "over at any step with probability P (default ${DEFAULT-VALUE}).")
+                    + "over at any step with probability P; value or value:ALPHA: the RLIF paper's rule, take over "
+                    + "(for 4 steps) when the policy's action is worth less than ALPHA (default 0.97) times the "
+                    + "operator's reference action (default ${DEFAULT-VALUE}).")
     String takeover;
 
     public OperatorSettings settings(String task, long seed) {
         OperatorSettings settings = OperatorSettings.DEFAULT;
         if (takeover.startsWith("random:")) {
             settings = settings.withRandomTakeovers(parseProbability(takeover.substring("random:".length())));
+        } else if (takeover.equals("value")) {
+            settings = settings.withValueRule(OperatorSettings.ValueRule.DEFAULT);
+        } else if (takeover.startsWith("value:")) {
+            settings = settings.withValueRule(parseAlpha(takeover.substring("value:".length())));
         } else if (!takeover.equals("risk")) {
-            throw new IllegalArgumentException("--takeover must be risk or random:P, got '" + takeover + "'");
+            throw new IllegalArgumentException("--takeover must be risk, random:P, value or value:ALPHA, got '"
+                    + takeover + "'");
         }
         return quality == null ? settings : OperatorQuality.calibrate(task, quality, settings, seed);
     }
@@ -39,11 +48,26 @@ public final class OperatorOptions {
         throw new IllegalArgumentException("--takeover random:P needs a probability P in [0, 1], got '" + p + "'");
     }
 
+    private static double parseAlpha(String a) {
+        try {
+            double value = Double.parseDouble(a);
+            if (value > 0 && value <= 1) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("--takeover value:ALPHA needs ALPHA in (0, 1], got '" + a + "'");
+    }
+
     /** One line for a start-up message. */
     public static String describe(OperatorSettings s) {
-        return (s.strategy() == OperatorSettings.Strategy.RANDOM
-                ? "take over at random, " + s.takeoverProbability() + " per step"
-                : "take over when they judge a robot heading for failure") + ", action noise " + String.format(
-                        java.util.Locale.ROOT, "%.2f", s.actionNoise());
+        String when = switch (s.strategy()) {
+            case RANDOM -> "take over at random, " + s.takeoverProbability() + " per step";
+            case VALUE -> String.format(Locale.ROOT, "take over for %d steps when the policy's action is worth "
+                    + "less than %.3f of theirs", s.valueRule().interventionSteps(), s.valueRule().alpha());
+            case RISK -> "take over when they judge a robot heading for failure";
+        };
+        return when + String.format(Locale.ROOT, ", bias %.3f, action noise %.2f", s.bias(), s.actionNoise());
     }
 }
