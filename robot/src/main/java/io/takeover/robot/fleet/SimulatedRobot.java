@@ -68,8 +68,8 @@ public final class SimulatedRobot {
             actor.sample(obs, rng, action);
         }
         switch (operator.observe(obs, step, action)) {
-            case TAKEOVER -> intervene(now, InterventionKind.TAKEOVER, "heading for failure");
-            case HANDBACK -> intervene(now, InterventionKind.HANDBACK, "safe");
+            case TAKEOVER -> intervene(now, InterventionKind.TAKEOVER, operator.takeoverReason());
+            case HANDBACK -> intervene(now, InterventionKind.HANDBACK, operator.handBackReason());
             case NONE -> { }
         }
         Control control = Control.POLICY;

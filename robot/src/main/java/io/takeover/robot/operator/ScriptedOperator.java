@@ -112,6 +112,20 @@ public final class ScriptedOperator {
         return was;
     }
 
+    /** Why this operator takes over, in a word or two, for the intervention record. */
+    public String takeoverReason() {
+        return switch (settings.strategy()) {
+            case RISK -> "heading for failure";
+            case RANDOM -> "at random";
+            case VALUE -> "policy action worth less than the reference";
+        };
+    }
+
+    /** Why this operator hands back, for the intervention record. */
+    public String handBackReason() {
+        return settings.strategy() == OperatorSettings.Strategy.VALUE ? "intervention over" : "safe";
+    }
+
     public boolean inControl() {
         return inControl;
     }
