@@ -43,6 +43,8 @@ public final class Learner implements AutoCloseable {
     private final AtomicLong publishedVersion = new AtomicLong();
     private final AtomicLong versionsPublished = new AtomicLong();
     private final AtomicLong replayWaitNanos = new AtomicLong();
+    private final AtomicLong envSteps = new AtomicLong();
+    private final AtomicLong updatesBehind = new AtomicLong();
     private volatile boolean running = true;
     private volatile UpdateStats lastStats;
     private volatile double stepsPerSecond;
@@ -90,6 +92,19 @@ public final class Learner implements AutoCloseable {
         return replayWaitNanos.get() / 1e9;
     }
 
+    /** Environment steps (online transitions) since training began, which paced it. */
+    public long envSteps() {
+        return envSteps.get();
+    }
+
+    /**
+     * Gradient steps the data allows that have not been taken: stays near 0 while the machine
+     * keeps up with {@link LearnerSettings#updatesPerEnvStep}, grows when it cannot.
+     */
+    public long updatesBehind() {
+        return updatesBehind.get();
+    }
+
     public UpdateStats lastStats() {
         return lastStats;
     }
@@ -120,6 +135,9 @@ public final class Learner implements AutoCloseable {
                             settings.checkpointDir());
                 }
                 gradientSteps.set(agent.steps());
+                if (agent.steps() == 0) {
+                    pretrain(agent);
+                }
                 LOG.info("learner {} training on {} from version {}", settings.task(), device, version);
                 train(agent, exporter, version, batches);
             }
@@ -140,11 +158,54 @@ public final class Learner implements AutoCloseable {
                 settings.actionHigh(), normalisation[0], normalisation[1], device);
     }
 
-    /** RLIF learns from the replay's mix; HG-DAgger imitates the operator transitions of the intervention table. */
+    /**
+     * RLIF learns from the replay's mix; HG-DAgger imitates operator actions: the intervention
+     * table and the demonstrations, as one buffer.
+     */
     private MixedSampler sampler() {
         return settings.algorithm() == Algorithm.HG_DAGGER
-                ? new MixedSampler(List.of(new MixedSampler.Part(replay.table(TableName.INTERVENTION), 1.0)))
+                ? new MixedSampler(List.of(new MixedSampler.Part(replay.table(TableName.INTERVENTION), 1.0),
+                        new MixedSampler.Part(replay.table(TableName.PRIOR), 1.0)), true)
                 : replay.sampler();
+    }
+
+    /** {@link LearnerSettings#pretrainSteps} gradient steps on the prior table alone, when it holds data. */
+    private void pretrain(Agent agent) {
+        Table prior = replay.table(TableName.PRIOR);
+        if (settings.pretrainSteps() == 0 || prior.size() == 0) {
+            return;
+        }
+        LOG.info("learner {} pre-training {} steps on {} prior transitions", settings.task(), settings.pretrainSteps(),
+                prior.size());
+        Random rng = new Random(settings.agent().seed() + 2);
+        List<Batch> batch = List.of(Batch.allocate(settings.agent().batchSize(), settings.obsDim(), settings.actDim()));
+        for (int i = 0; i < settings.pretrainSteps() && running; i++) {
+            prior.sampler().sample(prior, batch.get(0), 0, batch.get(0).size(), rng);
+            lastStats = agent.update(batch);
+            gradientSteps.incrementAndGet();
+        }
+    }
+
+    /**
+     * Waits until the environment steps since training began allow another gradient step at
+     * {@link LearnerSettings#updatesPerEnvStep}; records how far behind the data the learner is.
+     */
+    private boolean paced(Table online, long insertedAtStart, long updates) throws InterruptedException {
+        double ratio = settings.updatesPerEnvStep();
+        if (ratio == 0) {
+            return running;
+        }
+        while (running) {
+            long steps = online.inserted() - insertedAtStart;
+            envSteps.set(steps);
+            long allowed = (long) (ratio * steps);
+            updatesBehind.set(Math.max(0, allowed - updates));
+            if (updates < allowed) {
+                return true;
+            }
+            Thread.sleep(2);
+        }
+        return false;
     }
 
     private void train(Agent agent, SnapshotExporter exporter, long version, BatchPrefetcher batches)
@@ -153,8 +214,14 @@ public final class Learner implements AutoCloseable {
         long windowSteps = 0;
         long lastPublish = System.nanoTime();
         List<Batch> step = new ArrayList<>(settings.agent().utd());
+        Table online = replay.table(TableName.ONLINE);
+        long insertedAtStart = online.inserted();
+        long updates = 0;
         while (running) {
             long waitStart = System.nanoTime();
+            if (!paced(online, insertedAtStart, updates++)) {
+                return;
+            }
             for (int i = 0; i < settings.agent().utd(); i++) {
                 Batch batch = batches.take(() -> running);
                 if (batch == null) {

@@ -9,7 +9,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * The learner's Prometheus metrics, read when scraped, labelled by task: losses, mean Q,
  * temperature and entropy of the last update, gradient steps (total and per second), the
- * update-to-data ratio, time spent waiting for batches, versions published and the newest one.
+ * update-to-data ratio, the pace set in gradient steps per environment step and how far behind it
+ * the learner is, time spent waiting for batches, versions published and the newest one.
  */
 public final class LearnerMetrics {
 
@@ -29,6 +30,17 @@ public final class LearnerMetrics {
         GaugeWithCallback.builder().name("takeover_learner_update_to_data_ratio")
                 .help("Critic updates per actor update (G).").labelNames("task")
                 .callback(cb -> cb.call(learner.settings().agent().utd(), task)).register(registry);
+        GaugeWithCallback.builder().name("takeover_learner_updates_per_env_step_target")
+                .help("Gradient steps per environment step the learner is paced to; 0: as fast as it can.")
+                .labelNames("task").callback(cb -> cb.call(learner.settings().updatesPerEnvStep(), task))
+                .register(registry);
+        GaugeWithCallback.builder().name("takeover_learner_updates_behind")
+                .help("Gradient steps the data allows that the learner has not taken yet; growing: the machine "
+                        + "cannot keep up with the pace.").labelNames("task")
+                .callback(cb -> cb.call(learner.updatesBehind(), task)).register(registry);
+        CounterWithCallback.builder().name("takeover_learner_env_steps")
+                .help("Environment steps (online transitions) since training began, when paced.").labelNames("task")
+                .callback(cb -> cb.call(learner.envSteps(), task)).register(registry);
         GaugeWithCallback.builder().name("takeover_learner_policy_version")
                 .help("Newest policy version published for the task.").labelNames("task")
                 .callback(cb -> cb.call(learner.publishedVersion(), task)).register(registry);

@@ -50,7 +50,7 @@ public final class BcAgent implements Agent {
         this.manager = NDManager.newBaseManager(device);
         this.frame = new PolicyFrame(manager, obsMean, obsStd, actionLow, actionHigh);
         this.model = Model.newInstance("bc-actor", device);
-        model.setBlock(Networks.actor(settings.hidden(), actDim));
+        model.setBlock(Networks.actor(settings.hidden(), settings.depth(), actDim));
         this.trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optDevices(new Device[] {device}));
         trainer.initialize(new Shape(1, obsDim));
         this.adam = new Adam(model.getBlock(), manager, settings.lr());
@@ -63,7 +63,7 @@ public final class BcAgent implements Agent {
         int b = batch.size();
         try (NDManager step = manager.newSubManager()) {
             NDArray obs = frame.observations(step, batch.observations(), b);
-            NDArray target = frame.actions(step, batch.actions(), b).clip(-1, 1);
+            NDArray target = frame.actions(step, batch.actions(), b);
             NDArray mask = step.create(batch.operator(), new Shape(b, 1));
             float operatorRows = Math.max(1f, mask.sum().getFloat());
             float loss;

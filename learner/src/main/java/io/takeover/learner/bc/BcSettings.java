@@ -7,17 +7,18 @@ import io.takeover.learner.Algorithm;
  * The hyper-parameters of the HG-DAgger baseline.
  *
  * @param hidden    width of the actor's hidden layers (as SAC's, so that robots run either)
+ * @param depth     hidden layers of the actor
  * @param batchSize transitions per gradient step
  * @param lr        Adam learning rate
  * @param seed      seeds initialisation and sampling
  */
-public record BcSettings(int hidden, int batchSize, float lr, long seed) implements AgentSettings {
+public record BcSettings(int hidden, int depth, int batchSize, float lr, long seed) implements AgentSettings {
 
-    public static final BcSettings DEFAULT = new BcSettings(256, 256, 3e-4f, 7);
+    public static final BcSettings DEFAULT = new BcSettings(256, 3, 256, 3e-4f, 7);
 
     public BcSettings {
-        if (hidden < 1 || batchSize < 1 || lr <= 0) {
-            throw new IllegalArgumentException("hidden width and batch size must be >= 1 and the learning rate "
+        if (hidden < 1 || depth < 1 || batchSize < 1 || lr <= 0) {
+            throw new IllegalArgumentException("hidden width, depth and batch size must be >= 1 and the learning rate "
                     + "positive");
         }
     }
@@ -33,14 +34,14 @@ public record BcSettings(int hidden, int batchSize, float lr, long seed) impleme
     }
 
     public BcSettings withHidden(int width) {
-        return new BcSettings(width, batchSize, lr, seed);
+        return new BcSettings(width, depth, batchSize, lr, seed);
     }
 
     public BcSettings withBatchSize(int size) {
-        return new BcSettings(hidden, size, lr, seed);
+        return new BcSettings(hidden, depth, size, lr, seed);
     }
 
     public BcSettings withSeed(long s) {
-        return new BcSettings(hidden, batchSize, lr, s);
+        return new BcSettings(hidden, depth, batchSize, lr, s);
     }
 }

@@ -23,7 +23,7 @@ import java.nio.file.StandardOpenOption;
 public final class LearnerCheckpoint {
 
     private static final int MAGIC = 0x544B4350; // "TKCP"
-    private static final int FORMAT = 2; // 2: the algorithm is recorded; 1 (before) is still read
+    private static final int FORMAT = 3; // 3: networks of any depth; 1 and 2 held two hidden layers
 
     private final long version;
     private final long steps;
@@ -78,18 +78,20 @@ public final class LearnerCheckpoint {
         byte[] bytes = Files.readAllBytes(path);
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             int format = in.readInt() == MAGIC ? in.readInt() : -1;
-            if (format != 1 && format != FORMAT) {
+            if (format == 1 || format == 2) {
+                throw new IOException(path + " was written by an earlier learner, before the networks' depth was "
+                        + "recorded: move it away (or use another data directory) to train afresh");
+            }
+            if (format != FORMAT) {
                 throw new IOException(path + " is not a learner checkpoint of this format; move it away to start "
                         + "afresh");
             }
-            if (format == FORMAT) {
-                String writer = in.readUTF();
-                if (!writer.equals(algorithm.id())) {
-                    throw new IOException(path + " was written by a " + writer + " learner, and this one runs "
-                            + algorithm.id() + ": start it with --algorithm " + writer + " to go on from it, or give it "
-                            + "another data directory (or move the checkpoint away) to train " + algorithm.id()
-                            + " from scratch");
-                }
+            String writer = in.readUTF();
+            if (!writer.equals(algorithm.id())) {
+                throw new IOException(path + " was written by a " + writer + " learner, and this one runs "
+                        + algorithm.id() + ": start it with --algorithm " + writer + " to go on from it, or give it "
+                        + "another data directory (or move the checkpoint away) to train " + algorithm.id()
+                        + " from scratch");
             }
             long version = in.readLong();
             long steps = in.readLong();

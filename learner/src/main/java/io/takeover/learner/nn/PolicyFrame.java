@@ -49,9 +49,12 @@ public final class PolicyFrame {
         return observations.sub(mean).div(std);
     }
 
-    /** Actions in task units, {@code count} rows, mapped to [−1, 1]. */
+    /**
+     * Actions in task units, {@code count} rows, mapped to [−1, 1] and clipped there: an operator's
+     * recorded action may lie outside the bounds, which the robot clipped before it acted.
+     */
     public NDArray actions(NDManager manager, float[] raw, int count) {
-        return manager.create(raw, new Shape(count, actDim)).sub(actionMid).div(actionHalf);
+        return manager.create(raw, new Shape(count, actDim)).sub(actionMid).div(actionHalf).clip(-1, 1);
     }
 
     /** The actor's deterministic actions (squashed means, in task units) for raw observations. */

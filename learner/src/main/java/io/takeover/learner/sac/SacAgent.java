@@ -32,7 +32,8 @@ import java.util.List;
 /**
  * Soft actor-critic on DJL in the RLPD recipe: tanh-Gaussian actor; an ensemble of critics with
  * LayerNorm and Polyak-averaged targets, each Bellman target the minimum of a random subset;
- * G critic updates per actor update; learned entropy temperature (target entropy −|A|/2).
+ * G critic updates per actor update; learned entropy temperature (target entropy −|A|/2), the
+ * entropy bonus in the actor's loss and, only when the settings ask, in the Bellman target.
  * Observations are normalised with fixed statistics and actions mapped to [−1, 1] before they
  * reach the networks; the rewards are the RLIF labels carried by the batch. Everything that
  * training depends on (networks, optimiser moments, temperature, step count) can be saved and
@@ -77,11 +78,13 @@ public final class SacAgent implements Agent {
         this.frame = new PolicyFrame(manager, obsMean, obsStd, actionLow, actionHigh);
 
         actorModel = Model.newInstance("actor", device);
-        actorModel.setBlock(Networks.actor(settings.hidden(), actDim));
+        actorModel.setBlock(Networks.actor(settings.hidden(), settings.depth(), actDim));
         criticModel = Model.newInstance("critic", device);
-        criticModel.setBlock(Networks.criticEnsemble(settings.hidden(), settings.critics(), settings.layerNorm()));
+        criticModel.setBlock(Networks.criticEnsemble(settings.hidden(), settings.depth(), settings.critics(),
+                settings.layerNorm()));
         targetModel = Model.newInstance("target-critic", device);
-        targetModel.setBlock(Networks.criticEnsemble(settings.hidden(), settings.critics(), settings.layerNorm()));
+        targetModel.setBlock(Networks.criticEnsemble(settings.hidden(), settings.depth(), settings.critics(),
+                settings.layerNorm()));
 
         actorTrainer = actorModel.newTrainer(config(device));
         actorTrainer.initialize(new Shape(1, obsDim));
@@ -158,7 +161,8 @@ public final class SacAgent implements Agent {
         NDArray notDone = step.ones(new Shape(b, 1)).sub(step.create(batch.dones(), new Shape(b, 1)));
         float alpha = (float) Math.exp(logAlpha);
 
-        // Bellman target, no gradients: r + γ (1 − done) (min over a random subset of Q'(s', a') − α log π(a'|s'))
+        // Bellman target, no gradients: r + γ (1 − done) min over a random subset of Q'(s', a')
+        // (− α log π(a'|s') with the entropy backup on)
         NDArray[] nextPolicy = sample(actorModel.getBlock().forward(inference, new NDList(next), false).head());
         NDList nextQ = targetModel.getBlock().forward(inference,
                 new NDList(NDArrays.concat(new NDList(next, nextPolicy[0]), 1)), false);
@@ -166,7 +170,8 @@ public final class SacAgent implements Agent {
         for (int i : subset()) {
             minQ = minQ == null ? nextQ.get(i) : NDArrays.minimum(minQ, nextQ.get(i));
         }
-        NDArray target = reward.add(notDone.mul(minQ.sub(nextPolicy[1].mul(alpha))).mul(settings.gamma()));
+        NDArray nextValue = settings.entropyBackup() ? minQ.sub(nextPolicy[1].mul(alpha)) : minQ;
+        NDArray target = reward.add(notDone.mul(nextValue).mul(settings.gamma()));
 
         float loss;
         float meanQ;
@@ -211,6 +216,7 @@ public final class SacAgent implements Agent {
     public void save(java.io.DataOutputStream out) throws java.io.IOException {
         out.writeInt(settings.critics());
         out.writeInt(settings.hidden());
+        out.writeInt(settings.depth());
         out.writeLong(steps);
         out.writeDouble(logAlpha);
         alphaOptimizer.save(out);
@@ -231,9 +237,11 @@ public final class SacAgent implements Agent {
         JniUtils.setGradMode(false);
         int critics = in.readInt();
         int hidden = in.readInt();
-        if (critics != settings.critics() || hidden != settings.hidden()) {
-            throw new java.io.IOException("checkpoint of " + critics + " critics × " + hidden + " units; this learner "
-                    + "has " + settings.critics() + " × " + settings.hidden());
+        int depth = in.readInt();
+        if (critics != settings.critics() || hidden != settings.hidden() || depth != settings.depth()) {
+            throw new java.io.IOException("checkpoint of " + critics + " critics × " + depth + " layers of " + hidden
+                    + " units; this learner has " + settings.critics() + " × " + settings.depth() + " of "
+                    + settings.hidden());
         }
         steps = in.readLong();
         logAlpha = in.readDouble();

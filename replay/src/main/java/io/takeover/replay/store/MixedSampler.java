@@ -18,8 +18,15 @@ public final class MixedSampler {
     public record Part(Table table, double share) {}
 
     private final List<Part> parts;
+    private final boolean perItem;
 
     public MixedSampler(List<Part> parts) {
+        this(parts, false);
+    }
+
+    /** With {@code perItem}, a table's part of each batch is share × its size over the total: one buffer. */
+    public MixedSampler(List<Part> parts, boolean perItem) {
+        this.perItem = perItem;
         if (parts.isEmpty() || parts.stream().allMatch(p -> p.share() <= 0)) {
             throw new IllegalArgumentException("a replay mix needs at least one table with a positive share");
         }
@@ -72,11 +79,16 @@ public final class MixedSampler {
         }
     }
 
+    private double weight(Part p) {
+        long items = p.table().size();
+        return items == 0 ? 0 : perItem ? p.share() * items : p.share();
+    }
+
     /** Rows per table: shares of the non-empty tables (the first table's if all are empty), rounded to add up. */
     int[] plan(int size) {
         double total = 0;
         for (Part p : parts) {
-            total += p.table().size() > 0 ? p.share() : 0;
+            total += weight(p);
         }
         int[] counts = new int[parts.size()];
         if (total <= 0) {
@@ -87,7 +99,7 @@ public final class MixedSampler {
         double[] remainders = new double[parts.size()];
         for (int i = 0; i < parts.size(); i++) {
             Part p = parts.get(i);
-            double exact = p.table().size() > 0 ? size * p.share() / total : 0;
+            double exact = size * weight(p) / total;
             counts[i] = (int) Math.floor(exact);
             remainders[i] = exact - counts[i];
             given += counts[i];

@@ -18,10 +18,11 @@ import java.util.Map;
  * @param mirrorBytes memory for the newest items of the tables (shared by capacity): sampling
  *                    those runs at the speed of an array; older ones are read from RocksDB
  * @param tables     the tables, {@code online}, {@code intervention} and {@code prior}
- * @param mix        each table's share of a sampled batch
+ * @param mix        each table's share of a sampled batch, or of each of its items when {@code mixPerItem}
+ * @param mixPerItem a table's part of a batch is proportional to share × its size (one buffer)
  */
 public record ReplaySettings(Path dir, String task, int obsDim, int actDim, long cacheBytes, long mirrorBytes,
-        List<TableSettings> tables, Map<TableName, Double> mix) {
+        List<TableSettings> tables, Map<TableName, Double> mix, boolean mixPerItem) {
 
     public ReplaySettings {
         if (obsDim < 1 || actDim < 1) {
@@ -39,8 +40,8 @@ public record ReplaySettings(Path dir, String task, int obsDim, int actDim, long
 
     /**
      * Every transition in {@code online} (FIFO, {@code capacity} items); operator and takeover
-     * transitions also in {@code intervention} (half as many); imported data in {@code prior};
-     * batches half online, half interventions and prior data; sampling starts at
+     * transitions also in {@code intervention} (half as many); imported data and demonstrations in
+     * {@code prior}; batches half online, half prior data ({@link BatchMix#SYMMETRIC}); sampling starts at
      * {@code minSize} online items; the newest items in up to 256 MB (a quarter of the heap at
      * most) of memory.
      */
@@ -51,24 +52,29 @@ public record ReplaySettings(Path dir, String task, int obsDim, int actDim, long
                 TableSettings.fifo(TableName.ONLINE, capacity).withRateLimit(start),
                 TableSettings.fifo(TableName.INTERVENTION, Math.max(1, capacity / 2)),
                 TableSettings.fifo(TableName.PRIOR, capacity)),
-                Map.of(TableName.ONLINE, 0.5, TableName.INTERVENTION, 0.25, TableName.PRIOR, 0.25));
+                BatchMix.SYMMETRIC.shares(), BatchMix.SYMMETRIC.perItem());
     }
 
     public ReplaySettings withTable(TableSettings table) {
         return new ReplaySettings(dir, task, obsDim, actDim, cacheBytes, mirrorBytes,
-                tables.stream().map(t -> t.name().equals(table.name()) ? table : t).toList(), mix);
+                tables.stream().map(t -> t.name().equals(table.name()) ? table : t).toList(), mix, mixPerItem);
     }
 
+    /** Fixed shares of every batch. */
     public ReplaySettings withMix(Map<TableName, Double> m) {
-        return new ReplaySettings(dir, task, obsDim, actDim, cacheBytes, mirrorBytes, tables, m);
+        return new ReplaySettings(dir, task, obsDim, actDim, cacheBytes, mirrorBytes, tables, m, false);
+    }
+
+    public ReplaySettings withMix(BatchMix m) {
+        return new ReplaySettings(dir, task, obsDim, actDim, cacheBytes, mirrorBytes, tables, m.shares(), m.perItem());
     }
 
     public ReplaySettings withCacheBytes(long bytes) {
-        return new ReplaySettings(dir, task, obsDim, actDim, bytes, mirrorBytes, tables, mix);
+        return new ReplaySettings(dir, task, obsDim, actDim, bytes, mirrorBytes, tables, mix, mixPerItem);
     }
 
     public ReplaySettings withMirrorBytes(long bytes) {
-        return new ReplaySettings(dir, task, obsDim, actDim, cacheBytes, bytes, tables, mix);
+        return new ReplaySettings(dir, task, obsDim, actDim, cacheBytes, bytes, tables, mix, mixPerItem);
     }
 
     public TableSettings table(TableName name) {

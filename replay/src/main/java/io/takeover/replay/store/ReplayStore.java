@@ -88,7 +88,7 @@ public final class ReplayStore implements AutoCloseable {
                 parts.add(new MixedSampler.Part(t, share));
             }
         }
-        this.sampler = new MixedSampler(parts);
+        this.sampler = new MixedSampler(parts, settings.mixPerItem());
     }
 
     /**

@@ -10,6 +10,7 @@ import io.takeover.replay.sample.Batch;
 import io.takeover.replay.sample.RateLimit;
 import io.takeover.replay.sample.RateLimiter.ReplayWaitTimeoutException;
 import io.takeover.replay.sample.Sampling;
+import io.takeover.replay.store.BatchMix;
 import io.takeover.replay.store.MixedSampler;
 import io.takeover.replay.store.ReplaySettings;
 import io.takeover.replay.store.ReplayStore;
@@ -69,7 +70,8 @@ class SamplersTest {
 
     @Test
     void aMixDrawsEachTableItsShareAndGivesAnEmptyTablesShareAway() throws Exception {
-        try (ReplayStore store = ReplayStore.open(ReplaySettings.defaults(dir, "pendulum", 3, 1, 10_000, 1))) {
+        try (ReplayStore store = ReplayStore.open(ReplaySettings.defaults(dir, "pendulum", 3, 1, 10_000, 1)
+                .withMix(BatchMix.INTERVENTIONS))) {
             insert(store, 0, 1000); // 100 of them takeovers, also in the intervention table; prior is empty
             Batch batch = Batch.allocate(256, 3, 1);
             store.sampler().sample(batch, new Random(3));
@@ -81,6 +83,36 @@ class SamplersTest {
             assertTrue(takeovers >= 85 + 10 && takeovers <= 85 + 30, "takeovers in the batch: " + takeovers);
             assertEquals(85, store.table(TableName.INTERVENTION).sampled());
             assertEquals(171, store.table(TableName.ONLINE).sampled());
+        }
+    }
+
+    @Test
+    void theSymmetricMixIsHalfOnlineHalfPriorAndAllOnlineWithoutPriorData() throws Exception {
+        try (ReplayStore store = ReplayStore.open(ReplaySettings.defaults(dir, "pendulum", 3, 1, 10_000, 1))) {
+            insert(store, 0, 1000);
+            Batch batch = Batch.allocate(256, 3, 1);
+            store.sampler().sample(batch, new Random(3));
+            assertEquals(256, store.table(TableName.ONLINE).sampled(), "no demonstrations yet: the whole batch online");
+            List<Transition> demos = Transitions.range(5000, 8000);
+            store.insertInto(TableName.PRIOR, demos, Transitions.wire(demos));
+            store.sampler().sample(batch, new Random(4));
+            assertEquals(256 + 128, store.table(TableName.ONLINE).sampled());
+            assertEquals(128, store.table(TableName.PRIOR).sampled());
+            assertEquals(0, store.table(TableName.INTERVENTION).sampled());
+        }
+    }
+
+    @Test
+    void theUniformMixDrawsEachItemAlikeWhicheverTableHoldsIt() throws Exception {
+        try (ReplayStore store = ReplayStore.open(ReplaySettings.defaults(dir, "pendulum", 3, 1, 10_000, 1)
+                .withMix(BatchMix.UNIFORM))) {
+            insert(store, 0, 1000);
+            List<Transition> demos = Transitions.range(5000, 8000);
+            store.insertInto(TableName.PRIOR, demos, Transitions.wire(demos));
+            Batch batch = Batch.allocate(256, 3, 1);
+            store.sampler().sample(batch, new Random(3));
+            assertEquals(64, store.table(TableName.ONLINE).sampled(), "1,000 of 4,000 items are online");
+            assertEquals(192, store.table(TableName.PRIOR).sampled());
         }
     }
 
