@@ -22,18 +22,23 @@ public final class OperatorOptions {
     String takeover;
 
     public OperatorSettings settings(String task, long seed) {
-        OperatorSettings settings = OperatorSettings.DEFAULT;
+        OperatorSettings settings = strategy(takeover, OperatorSettings.DEFAULT);
+        return quality == null ? settings : OperatorQuality.calibrate(task, quality, settings, seed);
+    }
+
+    /** {@code base} taking over as {@code takeover} says: risk, random:P, value or value:ALPHA. */
+    public static OperatorSettings strategy(String takeover, OperatorSettings base) {
         if (takeover.startsWith("random:")) {
-            settings = settings.withRandomTakeovers(parseProbability(takeover.substring("random:".length())));
+            return base.withRandomTakeovers(parseProbability(takeover.substring("random:".length())));
         } else if (takeover.equals("value")) {
-            settings = settings.withValueRule(OperatorSettings.ValueRule.DEFAULT);
+            return base.withValueRule(OperatorSettings.ValueRule.DEFAULT);
         } else if (takeover.startsWith("value:")) {
-            settings = settings.withValueRule(parseAlpha(takeover.substring("value:".length())));
+            return base.withValueRule(parseAlpha(takeover.substring("value:".length())));
         } else if (!takeover.equals("risk")) {
             throw new IllegalArgumentException("--takeover must be risk, random:P, value or value:ALPHA, got '"
                     + takeover + "'");
         }
-        return quality == null ? settings : OperatorQuality.calibrate(task, quality, settings, seed);
+        return base;
     }
 
     private static double parseProbability(String p) {
