@@ -7,6 +7,7 @@ import io.takeover.learner.Algorithm;
 import io.takeover.learner.ComputeDevice;
 import io.takeover.learner.LearnerSettings;
 import io.takeover.learner.sac.SacSettings;
+import io.takeover.replay.store.BatchMix;
 import io.takeover.replay.store.ReplaySettings;
 import io.takeover.robot.task.Tasks;
 import io.takeover.runtime.LearnerWorker;
@@ -59,6 +60,18 @@ final class LearnerCommand implements Runnable {
             description = "Transitions per gradient step; TAKEOVER_BATCH_SIZE (default ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--updates-per-env-step", defaultValue = "${env:TAKEOVER_UPDATES_PER_ENV_STEP:-1}",
+            description = "Gradient steps per environment step: the learner waits for data rather than run ahead of "
+                    + "it, and takeover_learner_updates_behind says when the machine cannot keep up; 0: as fast as it "
+                    + "can; TAKEOVER_UPDATES_PER_ENV_STEP (default ${DEFAULT-VALUE}).")
+    double updatesPerEnvStep;
+
+    @Option(names = "--batch-mix", defaultValue = "${env:TAKEOVER_BATCH_MIX:-symmetric}",
+            description = "How RLIF's batches are drawn: symmetric (RLPD: half online, half prior data such as "
+                    + "demonstrations), uniform (one buffer) or interventions (half online, a quarter interventions, "
+                    + "a quarter prior); TAKEOVER_BATCH_MIX (default ${DEFAULT-VALUE}).")
+    String batchMix;
+
     @Option(names = "--replay-capacity", defaultValue = "${env:TAKEOVER_REPLAY_CAPACITY:-1000000}",
             description = "Transitions the replay keeps, the oldest leaving first; TAKEOVER_REPLAY_CAPACITY "
                     + "(default ${DEFAULT-VALUE}; ~390 bytes each on disk for 17 observations and 6 actions).")
@@ -95,7 +108,8 @@ final class LearnerCommand implements Runnable {
         PrometheusRegistry metrics = new PrometheusRegistry();
         LearnerWorker.Settings settings = new LearnerWorker.Settings(Tasks.spec(task), dataDir, replayCapacity,
                 minReplay, publishEvery, publishInterval,
-                Algorithm.of(algorithm).settings(batchSize, critics, SacSettings.DEFAULT.seed()), ComputeDevice.of(device));
+                Algorithm.of(algorithm).settings(batchSize, critics, SacSettings.DEFAULT.seed()), ComputeDevice.of(device),
+                updatesPerEnvStep, BatchMix.of(batchMix), null);
         CountDownLatch stop = new CountDownLatch(1);
         KafkaConnection connection = kafka.connection();
         try (LearnerWorker worker = LearnerWorker.start(connection, settings, metrics);
@@ -115,7 +129,7 @@ final class LearnerCommand implements Runnable {
                 System.out.println(ProgressLine.format((System.nanoTime() - started) / 1_000_000_000L,
                         worker.learner().publishedVersion(), worker.board().totals(),
                         worker.replay().table(TableName.ONLINE).size(), worker.learner().stepsPerSecond(),
-                        worker.learner().gradientSteps()));
+                        worker.learner().gradientSteps(), worker.learner().updatesBehind()));
                 if (worker.learner().failure() != null) { // the process ends, so that its supervisor restarts it
                     Runtime.getRuntime().removeShutdownHook(hook);
                     throw new IllegalStateException("the learner stopped", worker.learner().failure());

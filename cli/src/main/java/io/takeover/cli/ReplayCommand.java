@@ -22,9 +22,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code takeover replay stats|import|export}: look into and move data in and out of a replay store. */
-@Command(name = "replay", mixinStandardHelpOptions = true, description = "Inspect, import into and export a replay store.",
-        subcommands = {ReplayCommand.Stats.class, ReplayCommand.Import.class, ReplayCommand.Export.class})
+/**
+ * {@code takeover replay stats|import|export|demonstrate}: look into, move data in and out of a
+ * replay store, and record an operator's demonstrations into it.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Inspect, import into and export a replay store; record demonstrations into it.",
+        subcommands = {ReplayCommand.Stats.class, ReplayCommand.Import.class, ReplayCommand.Export.class,
+                ReplayCommand.Demonstrate.class})
 final class ReplayCommand implements Runnable {
 
     @Override
@@ -145,6 +150,43 @@ final class ReplayCommand implements Runnable {
                 chunk.clear();
             }
             return n;
+        }
+    }
+
+    @Command(name = "demonstrate", mixinStandardHelpOptions = true,
+            description = "Record episodes of a simulated operator in full control into the prior table "
+                    + "(reward 0, the operator's actions): demonstrations RLIF samples as prior data and HG-DAgger "
+                    + "pre-trains on. `replay export --table prior` writes them to an Avro file. Stop `takeover "
+                    + "local` first: the store has one writer.")
+    static final class Demonstrate implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        Store store = new Store();
+
+        @picocli.CommandLine.Mixin
+        OperatorOptions operators = new OperatorOptions();
+
+        @Option(names = "--episodes", defaultValue = "20", description = "Episodes (default ${DEFAULT-VALUE}).")
+        int episodes;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seeds the operator and the episodes (default "
+                + "${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() {
+            io.takeover.robot.operator.OperatorSettings operator = operators.settings(store.task, seed);
+            io.takeover.robot.fleet.Demonstrations.Recorded demos = io.takeover.robot.fleet.Demonstrations.record(
+                    () -> Tasks.newEnvironment(store.task), io.takeover.robot.operator.ScriptedOperator.forTask(
+                            "demonstrator", store.task, operator, new java.util.Random(seed)), episodes, seed + 1);
+            try (ReplayStore replay = ReplayStore.open(store.settings())) {
+                replay.insertInto(TableName.PRIOR, demos.transitions(),
+                        demos.transitions().stream().map(Codecs.TRANSITION::encode).toList());
+                System.out.printf(Locale.ROOT, "recorded %d episodes (%,d transitions; the operator succeeded in "
+                        + "%.0f%%: %s) into prior, which now holds %,d items%n", episodes, demos.transitions().size(),
+                        100 * demos.successRate(), OperatorOptions.describe(operator),
+                        replay.table(TableName.PRIOR).size());
+            }
+            return 0;
         }
     }
 

@@ -10,7 +10,13 @@ import io.takeover.learner.LearnerSettings;
 import io.takeover.learner.publish.PolicyPublisher;
 import io.takeover.replay.ReplayMetrics;
 import io.takeover.replay.ingest.TransitionIngest;
+import io.takeover.replay.store.BatchMix;
 import io.takeover.replay.store.ReplaySettings;
+import io.takeover.replay.table.TableName;
+import io.takeover.schemas.Transition;
+import io.takeover.schemas.wire.Codecs;
+import java.util.List;
+import java.util.function.Supplier;
 import io.takeover.replay.store.ReplayStore;
 import io.takeover.robot.task.TaskSpec;
 import io.takeover.runtime.metrics.FleetMetrics;
@@ -35,9 +41,14 @@ public final class LearnerWorker implements AutoCloseable {
      * @param publishInterval longest time between published policies (whichever comes first)
      * @param agent         the algorithm and its hyper-parameters (e.g. {@link Algorithm#settings})
      * @param device        {@code cpu} or {@code gpu}
+     * @param updatesPerEnvStep gradient steps per environment step; 0: as fast as the machine allows
+     * @param mix           how RLIF's batches are drawn from the tables
+     * @param priorData     called once, when the prior table is empty, for data to put there first
+     *                      (e.g. demonstrations); none when null
      */
     public record Settings(TaskSpec task, Path dataDir, long replayCapacity, long minReplaySize, int publishEvery,
-            Duration publishInterval, AgentSettings agent, ComputeDevice device) {}
+            Duration publishInterval, AgentSettings agent, ComputeDevice device, double updatesPerEnvStep,
+            BatchMix mix, Supplier<List<Transition>> priorData) {}
 
     private final StartedParts started = new StartedParts();
     private final ReplayStore replay;
@@ -50,7 +61,13 @@ public final class LearnerWorker implements AutoCloseable {
             TaskSpec task = settings.task();
             Path replayDir = settings.dataDir().resolve("replay").resolve(task.name());
             replay = track(ReplayStore.open(ReplaySettings.defaults(replayDir, task.name(), task.obsDim(),
-                    task.actDim(), settings.replayCapacity(), settings.minReplaySize())));
+                    task.actDim(), settings.replayCapacity(), settings.minReplaySize()).withMix(settings.mix())));
+            if (settings.priorData() != null && replay.table(TableName.PRIOR).size() == 0) {
+                List<Transition> prior = settings.priorData().get();
+                if (!prior.isEmpty()) {
+                    replay.insertInto(TableName.PRIOR, prior, prior.stream().map(Codecs.TRANSITION::encode).toList());
+                }
+            }
             TransitionIngest ingest = track(new TransitionIngest(kafka, replay).start());
             ReplayMetrics.register(metrics, replay, ingest);
 
@@ -58,7 +75,8 @@ public final class LearnerWorker implements AutoCloseable {
             learner = track(new Learner(LearnerSettings.of(task.name(), task.obsDim(), task.actionLow(),
                     task.actionHigh(), settings.agent(), settings.minReplaySize(), settings.dataDir().resolve("learner"))
                     .withPublishEvery(settings.publishEvery()).withPublishInterval(settings.publishInterval())
-                    .withDevice(settings.device()), replay, publisher).start());
+                    .withDevice(settings.device()).withUpdatesPerEnvStep(settings.updatesPerEnvStep()), replay,
+                    publisher).start());
             LearnerMetrics.register(metrics, learner);
 
             board = track(new FleetStatsBoard(kafka, task.name()));

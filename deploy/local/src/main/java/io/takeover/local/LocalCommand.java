@@ -62,6 +62,17 @@ public final class LocalCommand implements Runnable, Subcommand {
     @Option(names = "--task", defaultValue = "pendulum", description = "pendulum or reacher (default ${DEFAULT-VALUE}).")
     String task;
 
+    @Option(names = "--updates-per-env-step", defaultValue = "" + LocalSettings.DEFAULT_UPDATES_PER_ENV_STEP,
+            description = "Gradient steps per environment step the learner is paced to; the progress line says how "
+                    + "far behind the data it is when the machine cannot keep up; 0: as fast as it can (default "
+                    + "${DEFAULT-VALUE}).")
+    double updatesPerEnvStep;
+
+    @Option(names = "--demonstrations", defaultValue = "" + LocalSettings.DEFAULT_DEMONSTRATIONS,
+            description = "Episodes the operator demonstrates into the replay's prior table at the first start: RLIF "
+                    + "samples them as prior data, HG-DAgger pre-trains on them (default ${DEFAULT-VALUE}).")
+    int demonstrations;
+
     @Mixin
     OperatorOptions operators;
 
@@ -79,6 +90,7 @@ public final class LocalCommand implements Runnable, Subcommand {
         LocalSettings.Builder builder = LocalSettings.in(dataDir);
         LocalSettings settings = builder.robots(robots).kafkaPort(kafkaPort).task(task).hz(hz).publishEvery(publishEvery)
                 .critics(critics).algorithm(Algorithm.of(algorithm)).metricsPort(metricsPort)
+                .updatesPerEnvStep(updatesPerEnvStep).demonstrations(demonstrations)
                 .kafka(kafka.topics(), kafka.properties()).build();
         settings = settings.toBuilder().operator(operators.settings(task, settings.seed())).build();
         CountDownLatch stop = new CountDownLatch(1);
@@ -111,7 +123,8 @@ public final class LocalCommand implements Runnable, Subcommand {
                 }
                 System.out.println(ProgressLine.format((System.nanoTime() - started) / 1_000_000_000L,
                         stack.learner().publishedVersion(), stack.board().totals(), stack.replay().table(TableName.ONLINE).size(),
-                        stack.learner().stepsPerSecond(), stack.learner().gradientSteps()));
+                        stack.learner().stepsPerSecond(), stack.learner().gradientSteps(),
+                        stack.learner().updatesBehind()));
                 if (stack.learner().failure() != null) {
                     System.out.println("The learner stopped: " + stack.learner().failure()
                             + " (details in the log); the rest keeps running.");

@@ -28,10 +28,19 @@ import java.util.Map;
  * @param operator      how the simulated robots' scripted operators take over and control
  * @param topics        the contract's topics under this deployment's prefix
  * @param kafkaProperties client properties every Kafka client of the stack gets
+ * @param updatesPerEnvStep gradient steps per environment step the learner is paced to (0: as
+ *                      fast as it can)
+ * @param demonstrations episodes the operator demonstrates into the prior table when it is empty
  */
 public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task, int hz, long minReplaySize,
         int publishEvery, int batchSize, long seed, int critics, Algorithm algorithm, int metricsPort, String jobMetricsPorts,
-        OperatorSettings operator, Topics topics, Map<String, String> kafkaProperties) {
+        OperatorSettings operator, Topics topics, Map<String, String> kafkaProperties, double updatesPerEnvStep,
+        int demonstrations) {
+
+    /** Gradient steps per environment step by default. */
+    public static final double DEFAULT_UPDATES_PER_ENV_STEP = 1;
+    /** Demonstration episodes by default. */
+    public static final int DEFAULT_DEMONSTRATIONS = 20;
 
     public LocalSettings {
         kafkaProperties = Map.copyOf(kafkaProperties);
@@ -60,6 +69,8 @@ public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task
         b.operator = operator;
         b.topics = topics;
         b.kafkaProperties = kafkaProperties;
+        b.updatesPerEnvStep = updatesPerEnvStep;
+        b.demonstrations = demonstrations;
         return b;
     }
 
@@ -81,6 +92,8 @@ public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task
         private OperatorSettings operator = OperatorSettings.DEFAULT;
         private Topics topics = Topics.DEFAULT;
         private Map<String, String> kafkaProperties = Map.of();
+        private double updatesPerEnvStep = DEFAULT_UPDATES_PER_ENV_STEP;
+        private int demonstrations = DEFAULT_DEMONSTRATIONS;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -99,6 +112,8 @@ public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task
         public Builder metricsPort(int port) { metricsPort = port; return this; }
         public Builder jobMetricsPorts(String range) { jobMetricsPorts = range; return this; }
         public Builder operator(OperatorSettings o) { operator = o; return this; }
+        public Builder updatesPerEnvStep(double ratio) { updatesPerEnvStep = ratio; return this; }
+        public Builder demonstrations(int episodes) { demonstrations = episodes; return this; }
 
         /** Another topic prefix and client properties for every Kafka client of the stack. */
         public Builder kafka(Topics t, Map<String, String> properties) {
@@ -109,7 +124,8 @@ public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task
 
         public LocalSettings build() {
             return new LocalSettings(dataDir, robots, kafkaPort, task, hz, minReplaySize, publishEvery, batchSize, seed,
-                    critics, algorithm, metricsPort, jobMetricsPorts, operator, topics, kafkaProperties);
+                    critics, algorithm, metricsPort, jobMetricsPorts, operator, topics, kafkaProperties,
+                    updatesPerEnvStep, demonstrations);
         }
     }
 }

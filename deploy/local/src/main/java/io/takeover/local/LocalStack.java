@@ -8,7 +8,10 @@ import io.takeover.kafka.EmbeddedKafka;
 import io.takeover.learner.ComputeDevice;
 import io.takeover.learner.Learner;
 import io.takeover.learner.LearnerSettings;
+import io.takeover.replay.store.BatchMix;
 import io.takeover.replay.store.ReplayStore;
+import io.takeover.robot.fleet.Demonstrations;
+import io.takeover.robot.operator.ScriptedOperator;
 import io.takeover.robot.fleet.Fleet;
 import io.takeover.robot.fleet.FleetSettings;
 import io.takeover.robot.sdk.KafkaOutbox;
@@ -26,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -92,7 +96,10 @@ public final class LocalStack implements AutoCloseable {
                     settings.dataDir(), 1_000_000, settings.minReplaySize(), settings.publishEvery(),
                     Duration.ofSeconds(LearnerSettings.PUBLISH_INTERVAL_SECONDS),
                     settings.algorithm().settings(settings.batchSize(), settings.critics(), settings.seed()),
-                    ComputeDevice.CPU), metrics));
+                    ComputeDevice.CPU, settings.updatesPerEnvStep(), BatchMix.SYMMETRIC, () -> Demonstrations.record(
+                            () -> Tasks.newEnvironment(task.name()), ScriptedOperator.forTask("demonstrator",
+                                    task.name(), settings.operator(), new Random(settings.seed())),
+                            settings.demonstrations(), settings.seed() + 1).transitions()), metrics));
             CheckpointMetrics.register(metrics, restPort, jobClient.getJobID().toString());
             metricsServer = track(HTTPServer.builder().port(settings.metricsPort()).registry(metrics).buildAndStart());
 

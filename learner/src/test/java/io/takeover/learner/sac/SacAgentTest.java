@@ -110,4 +110,57 @@ class SacAgentTest {
             assertTrue(e.getMessage().contains("2 critics"), e.getMessage());
         }
     }
+
+    /**
+     * Rewards 0 everywhere and a wide policy at temperature 1: with the entropy bonus in the
+     * backup Q climbs towards α·H/(1−γ), units above what the rewards alone give (without it,
+     * the RLPD default), and would drown a −1 label.
+     */
+    @Test
+    void theEntropyBackupLiftsQAboveTheScaleOfTheRewards() throws Exception {
+        float without = meanQAfterZeroRewards(false);
+        float with = meanQAfterZeroRewards(true);
+        assertTrue(with - without > 2, "mean Q without the entropy backup " + without + ", with " + with);
+    }
+
+    private static float meanQAfterZeroRewards(boolean entropyBackup) throws Exception {
+        SacSettings settings = SacSettings.DEFAULT.withHidden(32).withBatchSize(64).withCritics(2)
+                .withEntropyBackup(entropyBackup);
+        Random rng = new Random(3);
+        try (SacAgent agent = new SacAgent(settings, 2, 1, new float[] {-1}, new float[] {1}, new float[] {0, 0},
+                new float[] {1, 1}, Device.cpu())) {
+            Batch batch = Batch.allocate(64, 2, 1);
+            UpdateStats stats = null;
+            for (int step = 0; step < 600; step++) {
+                for (int i = 0; i < 64; i++) {
+                    batch.observations()[2 * i] = (float) rng.nextGaussian();
+                    batch.observations()[2 * i + 1] = (float) rng.nextGaussian();
+                    batch.nextObservations()[2 * i] = (float) rng.nextGaussian();
+                    batch.nextObservations()[2 * i + 1] = (float) rng.nextGaussian();
+                    batch.actions()[i] = rng.nextFloat() * 2 - 1;
+                    batch.rewards()[i] = 0;
+                    batch.dones()[i] = 0;
+                }
+                stats = agent.update(batch);
+            }
+            return stats.meanQ();
+        }
+    }
+
+    @Test
+    void aCheckpointOfOtherDepthIsRefusedWithBothShapes() throws Exception {
+        float[] zero = {0, 0};
+        float[] one = {1, 1};
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (SacAgent agent = new SacAgent(SacSettings.DEFAULT.withHidden(16).withCritics(2).withDepth(2), 2, 1,
+                new float[] {-1}, new float[] {1}, zero, one, Device.cpu())) {
+            agent.save(new java.io.DataOutputStream(bytes));
+        }
+        try (SacAgent deeper = new SacAgent(SacSettings.DEFAULT.withHidden(16).withCritics(2), 2, 1,
+                new float[] {-1}, new float[] {1}, zero, one, Device.cpu())) {
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> deeper.load(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))));
+            assertEquals("checkpoint of 2 critics × 2 layers of 16 units; this learner has 2 × 3 of 16", e.getMessage());
+        }
+    }
 }
