@@ -1,6 +1,5 @@
 package io.takeover.tools;
 
-import io.takeover.cli.DurationConverter;
 import io.takeover.cli.Subcommand;
 import io.takeover.learner.Algorithm;
 import io.takeover.learner.LearnerSettings;
@@ -29,8 +28,9 @@ import picocli.CommandLine.Option;
                         + "reproducible under its seed; the policy alone is evaluated every --eval-every steps on "
                         + "fixed start states. Writes success.png, takeovers.png, human-cost.png, quality.png, "
                         + "results.md, results.csv and manifest.json; an interrupted experiment resumes.",
-                "pipeline: each run through the whole pipeline (Kafka, label job, replay, learner, fleet) for "
-                        + "--run-for; writes results.csv and results.png from the fleet statistics."})
+                "pipeline: each run through the whole pipeline (Kafka, label job, replay, paced learner, fleet) "
+                        + "until the fleet has taken --env-steps; the robots' newest policy is evaluated alone as in "
+                        + "lockstep; the same report."})
 public final class ExperimentCommand implements Callable<Integer>, Subcommand {
 
     @Option(names = "--mode", defaultValue = "lockstep", description = "lockstep or pipeline (default ${DEFAULT-VALUE}).")
@@ -98,12 +98,13 @@ public final class ExperimentCommand implements Callable<Integer>, Subcommand {
     @Option(names = "--parallel", defaultValue = "2", description = "Runs at a time, each a process (default ${DEFAULT-VALUE}).")
     int parallel;
 
-    @Option(names = "--run-for", defaultValue = "240s", converter = DurationConverter.class,
-            description = "pipeline mode: length of each learning run (default ${DEFAULT-VALUE}).")
-    Duration runFor;
-
-    @Option(names = "--robots", defaultValue = "8", description = "pipeline mode: robots per run (default ${DEFAULT-VALUE}).")
+    @Option(names = "--robots", defaultValue = "2",
+            description = "pipeline mode: robots per run; with --hz, few enough that the learner keeps its pace "
+                    + "(default ${DEFAULT-VALUE}).")
     int robots;
+
+    @Option(names = "--hz", defaultValue = "20", description = "pipeline mode: their control rate (default ${DEFAULT-VALUE}).")
+    int hz;
 
     @Option(names = "--out", defaultValue = ".takeover/experiment",
             description = "Where the runs and results go (default ${DEFAULT-VALUE}).")
@@ -142,28 +143,23 @@ public final class ExperimentCommand implements Callable<Integer>, Subcommand {
     }
 
     private int pipeline() throws Exception {
-        Experiment.Settings settings = new Experiment.Settings(task, qualities.get(0), seeds, runFor, robots, 20, 2000);
-        System.out.printf(Locale.ROOT, "experiment (pipeline): %s, operator quality %.0f%%, %d seeds x %s, %d runs of %s; "
-                + "in %s%n", task, 100 * qualities.get(0), seeds, Experiment.ALGORITHMS,
-                seeds * Experiment.ALGORITHMS.size(), runFor, out.toAbsolutePath());
-        Experiment.Result result = new Experiment(settings, out).run(p -> {
-            double done = (p.run() - 1 + Math.min(1.0, (double) p.elapsed().toMillis() / p.of().toMillis())) / p.runs();
+        Experiment.Settings settings = new Experiment.Settings(task, new OperatorSpec(qualities.get(0), errors, takeover),
+                seeds, envSteps, robots, hz, updatesPerEnvStep, demonstrations, evalEvery, evalEpisodes);
+        System.out.printf(Locale.ROOT, "experiment (pipeline): %s, operator %.0f%% (%s errors, %s takeovers), %d seeds x "
+                + "%s, %d runs of %,d environment steps (%d robots at %d Hz), learner paced at %.1f gradient steps each; "
+                + "in %s%n", task, 100 * qualities.get(0), errors, takeover, seeds, Experiment.ALGORITHMS,
+                seeds * Experiment.ALGORITHMS.size(), envSteps, robots, hz, updatesPerEnvStep, out.toAbsolutePath());
+        LockstepResults results = new Experiment(settings, out).run(p -> {
+            double done = (p.run() - 1 + Math.min(1.0, (double) p.envSteps() / p.of())) / p.runs();
             int filled = (int) Math.round(done * 30);
-            System.out.printf(Locale.ROOT, "\r[%s%s] %3.0f%%  run %d/%d: %s seed %d, %ds of %ds ", "#".repeat(filled),
-                    ".".repeat(30 - filled), 100 * done, p.run(), p.runs(), p.algorithm(), p.seed(),
-                    p.elapsed().toSeconds(), p.of().toSeconds());
+            System.out.printf(Locale.ROOT, "\r[%s%s] %3.0f%%  run %d/%d: %s seed %d, %,d of %,d steps ",
+                    "#".repeat(filled), ".".repeat(30 - filled), 100 * done, p.run(), p.runs(), p.algorithm(),
+                    p.seed(), p.envSteps(), p.of());
             System.out.flush();
         });
         System.out.println();
-        int last = Math.max(1, result.bins() / 4);
-        System.out.printf(Locale.ROOT, "%-16s %14s %22s%n", "final quarter", "success rate", "takeovers per 1,000");
-        System.out.printf(Locale.ROOT, "%-16s %13.0f%% %22s%n", "operator alone", 100 * result.operatorAloneMean(),
-                "-");
-        for (Algorithm algorithm : Experiment.ALGORITHMS) {
-            System.out.printf(Locale.ROOT, "%-16s %13.0f%% %22.1f%n", algorithm,
-                    100 * result.finalMean(algorithm, true, last), result.finalMean(algorithm, false, last));
-        }
-        System.out.printf("wrote %s and %s%n", out.resolve("results.csv"), out.resolve("results.png"));
+        System.out.println(LockstepReport.summary(results));
+        System.out.printf("wrote results.md, results.csv and the charts in %s%n", out.toAbsolutePath());
         return 0;
     }
 }

@@ -202,6 +202,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Stops the simulated robots first, so that what they sent can still be labelled. */
+    /** The newest policy the robots have verified and act with; null before the first (or without robots). */
+    public io.takeover.robot.policy.MlpPolicy currentPolicy() {
+        return subscriber == null ? null : subscriber.current();
+    }
+
     public void stopFleet() {
         if (fleet != null) {
             fleet.close();

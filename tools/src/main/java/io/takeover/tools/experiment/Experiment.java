@@ -5,42 +5,42 @@ import io.takeover.local.LocalSettings;
 import io.takeover.local.LocalStack;
 import io.takeover.robot.operator.OperatorQuality;
 import io.takeover.robot.operator.OperatorSettings;
-import java.io.IOException;
-import java.io.PrintWriter;
+import io.takeover.robot.policy.MlpPolicy;
+import io.takeover.runtime.FleetStatsBoard.Totals;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * RLIF against HG-DAgger and the operator alone, on one task with one operator, over several
- * seeds, each learning run through the whole pipeline ({@link LocalStack}: Kafka, the label
- * job, replay, learner, fleet). Writes {@code results.csv} and {@code results.png}.
+ * The confirmation of the lock-step experiment through the whole pipeline ({@link LocalStack}:
+ * Kafka, the label job, the replay, the paced learner, the fleet): each arm and seed runs until
+ * the fleet has taken the same budget of environment steps, and the robots' newest policy is
+ * evaluated alone on the same fixed start states every {@code evalEvery} steps. Writes the same
+ * report as {@link LockstepExperiment}.
  */
 public final class Experiment {
 
     /**
-     * @param task       the task
-     * @param quality    the operator's own success rate in full control
-     * @param seeds      seeds 1..seeds, each arm the same ones
-     * @param runFor     how long each learning run lasts
-     * @param robots     robots in each run
-     * @param hz         their control rate
-     * @param binSteps   environment steps per point of the curves
+     * @param task              the task
+     * @param spec              the operator (quality, errors, takeover rule)
+     * @param seeds             seeds 1..seeds, each arm the same ones
+     * @param envSteps          budget of environment steps of each run
+     * @param robots            robots in each run
+     * @param hz                their control rate
+     * @param updatesPerEnvStep the learner's pace
+     * @param demonstrations    episodes demonstrated into the prior table first
+     * @param evalEvery         environment steps between evaluations of the policy alone
+     * @param evalEpisodes      fixed start states per evaluation
      */
-    public record Settings(String task, double quality, int seeds, Duration runFor, int robots, int hz,
-            int binSteps) {}
-
-    /** One learning run's curve. */
-    public record Run(Algorithm algorithm, long seed, LearningCurve curve) {}
+    public record Settings(String task, OperatorSpec spec, int seeds, int envSteps, int robots, int hz,
+            double updatesPerEnvStep, int demonstrations, int evalEvery, int evalEpisodes) {}
 
     /** What a run is doing, for a progress display. */
-    public record Progress(int run, int runs, Algorithm algorithm, long seed, Duration elapsed, Duration of) {}
+    public record Progress(int run, int runs, Algorithm algorithm, long seed, long envSteps, long of) {}
 
-    public static final List<Algorithm> ALGORITHMS = List.of(Algorithm.values());
+    public static final List<Algorithm> ALGORITHMS = List.of(Algorithm.RLIF, Algorithm.HG_DAGGER);
 
     private final Settings settings;
     private final Path dir;
@@ -50,106 +50,75 @@ public final class Experiment {
         this.dir = dir;
     }
 
-    /** Runs every arm and seed; returns the operator's own success rate per seed and the runs. */
-    public Result run(Consumer<Progress> progress) throws Exception {
+    public LockstepResults run(Consumer<Progress> progress) throws Exception {
         Files.createDirectories(dir);
-        List<Double> operatorAlone = new ArrayList<>();
-        List<Run> runs = new ArrayList<>();
+        List<LockstepResults.Operator> operators = new ArrayList<>();
+        List<LockstepResults.Run> runs = new ArrayList<>();
+        PolicyEvaluation evaluation = new PolicyEvaluation(settings.task(), settings.evalEpisodes(), 1_000_000);
         int total = ALGORITHMS.size() * settings.seeds();
         int done = 0;
         for (int seed = 1; seed <= settings.seeds(); seed++) {
-            OperatorSettings operator = OperatorQuality.calibrate(settings.task(), settings.quality(),
-                    OperatorSettings.DEFAULT, seed);
-            operatorAlone.add(OperatorQuality.aloneSuccessRate(settings.task(), operator, 1000 + seed));
+            OperatorSettings operator = settings.spec().settings(settings.task(), seed);
+            operators.add(new LockstepResults.Operator(settings.spec().quality(), seed, OperatorSpec.describe(operator),
+                    OperatorQuality.aloneSuccessRate(settings.task(), operator, 1000 + seed)));
             for (Algorithm algorithm : ALGORITHMS) {
-                Path runDir = dir.resolve(algorithm + "-seed" + seed);
-                LocalSettings local = LocalSettings.in(runDir).robots(settings.robots()).kafkaPort(0)
-                        .task(settings.task()).hz(settings.hz()).seed(seed).algorithm(algorithm).metricsPort(0)
-                        .jobMetricsPorts("9249-9299").operator(operator).build();
+                LocalSettings local = LocalSettings.in(dir.resolve(algorithm + "-seed" + seed))
+                        .robots(settings.robots()).kafkaPort(0).task(settings.task()).hz(settings.hz()).seed(seed)
+                        .algorithm(algorithm).metricsPort(0).jobMetricsPorts("9249-9299").operator(operator)
+                        .updatesPerEnvStep(settings.updatesPerEnvStep()).demonstrations(settings.demonstrations())
+                        .build();
+                List<LockstepRun.Point> points = new ArrayList<>();
                 long started = System.nanoTime();
+                long deadline = started + (long) (3e9 * settings.envSteps() / (settings.robots() * settings.hz()))
+                        + 300_000_000_000L;
                 try (LocalStack stack = LocalStack.start(local)) {
-                    long end = started + settings.runFor().toNanos();
-                    while (System.nanoTime() < end) {
-                        Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-                        progress.accept(new Progress(done + 1, total, algorithm, seed,
-                                Duration.ofNanos(System.nanoTime() - started), settings.runFor()));
+                    long nextEval = 0;
+                    while (true) {
+                        Totals totals = sum(stack);
+                        if (totals.steps() >= nextEval) {
+                            MlpPolicy policy = stack.currentPolicy();
+                            PolicyEvaluation.Score score = policy == null
+                                    ? new PolicyEvaluation.Score(Double.NaN, Double.NaN) : evaluation.score(policy);
+                            points.add(new LockstepRun.Point(totals.steps(), score.meanAction(),
+                                    score.sampledAction(), totals.takeovers(), 0, stack.learner().gradientSteps(),
+                                    totals.episodes(), totals.successes(), (System.nanoTime() - started) / 1e9));
+                            nextEval += settings.evalEvery();
+                        }
+                        progress.accept(new Progress(done + 1, total, algorithm, seed, totals.steps(),
+                                settings.envSteps()));
+                        if (totals.steps() >= settings.envSteps()) {
+                            break;
+                        }
+                        if (System.nanoTime() > deadline) {
+                            throw new IllegalStateException(algorithm + " seed " + seed + ": the fleet took only "
+                                    + totals.steps() + " of " + settings.envSteps() + " steps in time");
+                        }
+                        Thread.sleep(200);
                     }
                     stack.stopFleet();
-                    Thread.sleep(settings.runFor().toMillis() / 100 + 3000); // the last statistics come through
-                    runs.add(new Run(algorithm, seed, LearningCurve.of(stack.board().totals(), settings.binSteps())));
                 }
+                runs.add(new LockstepResults.Run(algorithm.id(), settings.spec().quality(), seed, points));
                 done++;
             }
         }
-        Result result = new Result(settings, operatorAlone, runs);
-        writeCsv(result, dir.resolve("results.csv"));
-        ExperimentChart.write(result, dir.resolve("results.png"));
-        return result;
+        LockstepResults results = new LockstepResults(settings.task(), settings.envSteps(),
+                List.of(settings.spec().quality()), operators, runs);
+        LockstepReport.write(results, dir);
+        return results;
     }
 
-    /** The operator's own success rate per seed, and every learning run. */
-    public record Result(Settings settings, List<Double> operatorAlone, List<Run> runs) {
-
-        public double operatorAloneMean() {
-            return operatorAlone.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    /** The fleet's statistics over all policy versions. */
+    private static Totals sum(LocalStack stack) {
+        long steps = 0;
+        long takeovers = 0;
+        long episodes = 0;
+        long successes = 0;
+        for (Totals t : stack.board().totals().values()) {
+            steps += t.steps();
+            takeovers += t.takeovers();
+            episodes += t.episodes();
+            successes += t.successes();
         }
-
-        /** The mean over seeds, for each bin, of one algorithm's curve; {@code success} or takeovers per 1k. */
-        public double[] mean(Algorithm algorithm, boolean success) {
-            List<double[]> curves = runs.stream().filter(r -> r.algorithm() == algorithm)
-                    .map(r -> success ? r.curve().successRate() : r.curve().takeoversPer1k()).toList();
-            double[] mean = new double[bins()];
-            for (int b = 0; b < mean.length; b++) {
-                double sum = 0;
-                int n = 0;
-                for (double[] c : curves) {
-                    if (!Double.isNaN(c[b])) {
-                        sum += c[b];
-                        n++;
-                    }
-                }
-                mean[b] = n == 0 ? Double.NaN : sum / n;
-            }
-            return mean;
-        }
-
-        /** Points every run has: the shortest run's. */
-        public int bins() {
-            return runs.stream().mapToInt(r -> r.curve().successRate().length).min().orElse(0);
-        }
-
-        /** The mean of the last {@code bins} points of an algorithm's mean curve. */
-        public double finalMean(Algorithm algorithm, boolean success, int bins) {
-            double[] m = mean(algorithm, success);
-            double sum = 0;
-            int n = 0;
-            for (int b = Math.max(0, m.length - bins); b < m.length; b++) {
-                if (!Double.isNaN(m[b])) {
-                    sum += m[b];
-                    n++;
-                }
-            }
-            return n == 0 ? Double.NaN : sum / n;
-        }
-    }
-
-    private static void writeCsv(Result result, Path file) throws IOException {
-        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(file))) {
-            out.println("arm,seed,env_steps,success_rate,takeovers_per_1k");
-            for (int s = 0; s < result.operatorAlone().size(); s++) {
-                out.printf(Locale.ROOT, "operator-alone,%d,,%.4f,%n", s + 1, result.operatorAlone().get(s));
-            }
-            for (Run run : result.runs()) {
-                LearningCurve c = run.curve();
-                for (int b = 0; b < c.successRate().length; b++) {
-                    out.printf(Locale.ROOT, "%s,%d,%d,%s,%s%n", run.algorithm(), run.seed(), (b + 1) * c.binSteps(),
-                            number(c.successRate()[b]), number(c.takeoversPer1k()[b]));
-                }
-            }
-        }
-    }
-
-    private static String number(double v) {
-        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4f", v);
+        return new Totals(steps, takeovers, episodes, successes);
     }
 }
