@@ -2,6 +2,7 @@ package io.takeover.cli;
 
 import io.takeover.robot.operator.OperatorQuality;
 import io.takeover.robot.operator.OperatorSettings;
+import io.takeover.robot.operator.OperatorSkill;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
@@ -17,21 +18,24 @@ public final class OperatorOptions {
     @Option(names = "--takeover", defaultValue = "risk",
             description = "risk: take over when the operator judges the robot heading for failure; random:P: take "
                     + "over at any step with probability P; value or value:ALPHA: the RLIF paper's rule, take over "
-                    + "(for 4 steps) when the policy's action is worth less than ALPHA (default 0.97) times the "
-                    + "operator's reference action (default ${DEFAULT-VALUE}).")
+                    + "(for 4 steps) when the policy's action is worth less than ALPHA (default: the task's, 0.998 for "
+                    + "pendulum, 0.999 for reacher) times the operator's reference action (default ${DEFAULT-VALUE}).")
     String takeover;
 
     public OperatorSettings settings(String task, long seed) {
-        OperatorSettings settings = strategy(takeover, OperatorSettings.DEFAULT);
+        OperatorSettings settings = strategy(takeover, task, OperatorSettings.DEFAULT);
         return quality == null ? settings : OperatorQuality.calibrate(task, quality, settings, seed);
     }
 
-    /** {@code base} taking over as {@code takeover} says: risk, random:P, value or value:ALPHA. */
-    public static OperatorSettings strategy(String takeover, OperatorSettings base) {
+    /**
+     * {@code base} taking over as {@code takeover} says: risk, random:P, value (with the task's
+     * alpha, {@link OperatorSkill#valueRuleAlpha}) or value:ALPHA.
+     */
+    public static OperatorSettings strategy(String takeover, String task, OperatorSettings base) {
         if (takeover.startsWith("random:")) {
             return base.withRandomTakeovers(parseProbability(takeover.substring("random:".length())));
         } else if (takeover.equals("value")) {
-            return base.withValueRule(OperatorSettings.ValueRule.DEFAULT);
+            return base.withValueRule(OperatorSkill.forTask(task).valueRuleAlpha());
         } else if (takeover.startsWith("value:")) {
             return base.withValueRule(parseAlpha(takeover.substring("value:".length())));
         } else if (!takeover.equals("risk")) {

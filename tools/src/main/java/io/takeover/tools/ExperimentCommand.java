@@ -50,8 +50,9 @@ public final class ExperimentCommand implements Callable<Integer>, Subcommand {
     String errors;
 
     @Option(names = "--takeover", defaultValue = "value",
-            description = "value: the RLIF paper's rule (take over with p 0.95 when the policy's action is worth < "
-                    + "0.97 of the reference's, else 0.05; 4 steps each); risk; random:P (default ${DEFAULT-VALUE}).")
+            description = "value: the RLIF paper's rule (take over with p 0.95 when the policy's action is worth less "
+                    + "than alpha times the reference's, else 0.05; 4 steps each; alpha the task's: 0.998 pendulum, "
+                    + "0.999 reacher), value:ALPHA; risk; random:P (default ${DEFAULT-VALUE}).")
     String takeover;
 
     @Option(names = "--seeds", defaultValue = "5", description = "Seeds per arm (default ${DEFAULT-VALUE}).")

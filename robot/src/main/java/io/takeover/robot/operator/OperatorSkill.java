@@ -19,6 +19,15 @@ public interface OperatorSkill {
     /** How many steps ahead the operator looks when it judges an action by its value. */
     int lookaheadSteps();
 
+    /**
+     * The value rule's alpha for this task (the RLIF paper sets it per task, 0.97 for pen): the
+     * share of the reference action's value below which the policy's action is judged wrong. Set
+     * where a calibrated 40% operator's own actions are judged wrong on a few per cent of the
+     * states it visits and the reference controller's on none; lower, a wrong action is rarely
+     * told from a right one, and takeovers are mostly the rule's random 5%.
+     */
+    double valueRuleAlpha();
+
     /** The operator's own judgement that the robot is heading for failure. */
     boolean headingForFailure(float[] obs, long step);
 

@@ -52,6 +52,15 @@ public final class PendulumSkill implements OperatorSkill {
         return bias;
     }
 
+    /**
+     * A 40% operator's actions are judged wrong on 5.7% of the states it visits, a random policy's
+     * on 33%, the reference's on none (at 0.97: 1.9%, 6.0%, 0).
+     */
+    @Override
+    public double valueRuleAlpha() {
+        return 0.998;
+    }
+
     @Override
     public int lookaheadSteps() {
         return LOOKAHEAD_STEPS;

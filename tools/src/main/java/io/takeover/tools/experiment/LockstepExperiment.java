@@ -149,7 +149,9 @@ public final class LockstepExperiment {
         field(json, "arms", ARMS.toString());
         field(json, "operator_errors", settings.spec().errors());
         field(json, "operator_takeover", settings.spec().takeover());
-        field(json, "operator_value_rule", OperatorSettings.ValueRule.DEFAULT.toString());
+        OperatorSettings operator = settings.spec().settings(b.task(), 1);
+        field(json, "operator_value_rule", operator.valueRule().toString());
+        field(json, "operator_seed1", OperatorSpec.describe(operator));
         field(json, "qualities", settings.qualities().toString());
         field(json, "seeds", settings.seeds());
         field(json, "runs", runs);

@@ -23,7 +23,7 @@ public record OperatorSpec(double quality, String errors, String takeover) {
     }
 
     public OperatorSettings settings(String task, long seed) {
-        OperatorSettings base = OperatorOptions.strategy(takeover, OperatorSettings.DEFAULT);
+        OperatorSettings base = OperatorOptions.strategy(takeover, task, OperatorSettings.DEFAULT);
         return errors.equals("noise") ? OperatorQuality.calibrateNoise(task, quality, base, seed)
                 : OperatorQuality.calibrate(task, quality, base, seed);
     }
