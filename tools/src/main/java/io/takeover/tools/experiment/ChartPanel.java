@@ -18,7 +18,7 @@ final class ChartPanel {
     static final int WIDTH = 560;
     static final int HEIGHT = 400;
     private static final int LEFT_MARGIN = 70;
-    private static final int RIGHT_MARGIN = 20;
+    private static final int RIGHT_MARGIN = 36;
     private static final int TOP_MARGIN = 45;
     private static final int BOTTOM_MARGIN = 55;
     private static final Color GRID = new Color(0xdddddd);

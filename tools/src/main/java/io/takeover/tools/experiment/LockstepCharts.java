@@ -23,7 +23,7 @@ import javax.imageio.ImageIO;
 final class LockstepCharts {
 
     static final int COLUMNS = 3;
-    static final int LEGEND_HEIGHT = 50;
+    static final int LEGEND_HEIGHT = 70;
     static final Color RLIF = new Color(0x1f77b4);
     static final Color DAGGER = new Color(0xff7f0e);
     static final Color OPERATOR = new Color(0x555555);
