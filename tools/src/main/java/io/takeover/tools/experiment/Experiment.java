@@ -42,6 +42,9 @@ public final class Experiment {
 
     public static final List<Algorithm> ALGORITHMS = List.of(Algorithm.RLIF, Algorithm.HG_DAGGER);
 
+    /** Gradient steps between published policies: the robots act with a policy about as fresh as in lock-step. */
+    private static final int PUBLISH_EVERY = 100;
+
     private final Settings settings;
     private final Path dir;
 
@@ -66,7 +69,7 @@ public final class Experiment {
                         .robots(settings.robots()).kafkaPort(0).task(settings.task()).hz(settings.hz()).seed(seed)
                         .algorithm(algorithm).metricsPort(0).jobMetricsPorts("9249-9299").operator(operator)
                         .updatesPerEnvStep(settings.updatesPerEnvStep()).demonstrations(settings.demonstrations())
-                        .build();
+                        .publishEvery(PUBLISH_EVERY).build();
                 List<LockstepRun.Point> points = new ArrayList<>();
                 long started = System.nanoTime();
                 long deadline = started + (long) (3e9 * settings.envSteps() / (settings.robots() * settings.hz()))
@@ -79,6 +82,7 @@ public final class Experiment {
                             MlpPolicy policy = stack.currentPolicy();
                             PolicyEvaluation.Score score = policy == null
                                     ? new PolicyEvaluation.Score(Double.NaN, Double.NaN) : evaluation.score(policy);
+                            // the fleet statistics do not count operator steps: 0 here
                             points.add(new LockstepRun.Point(totals.steps(), score.meanAction(),
                                     score.sampledAction(), totals.takeovers(), 0, stack.learner().gradientSteps(),
                                     totals.episodes(), totals.successes(), (System.nanoTime() - started) / 1e9));
