@@ -7,6 +7,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.takeover.kafka.EmbeddedKafka;
 import io.takeover.replay.ingest.TransitionIngest;
 import io.takeover.replay.sample.Batch;
+import io.takeover.replay.store.BatchMix;
 import io.takeover.replay.store.ReplaySettings;
 import io.takeover.replay.store.ReplayStore;
 import io.takeover.schemas.Topics;
@@ -28,7 +29,7 @@ class ReplayMetricsIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
             TopicCreator.createAll(kafka.connection(), 1);
             try (ReplayStore store = ReplayStore.open(ReplaySettings.defaults(dir.resolve("replay"), "pendulum", 3, 1,
-                            100, 1));
+                            100, 1).withMix(BatchMix.INTERVENTIONS));
                     TransitionIngest ingest = new TransitionIngest(kafka.connection(), store)) {
                 PrometheusRegistry registry = new PrometheusRegistry();
                 ReplayMetrics.register(registry, store, ingest);
