@@ -108,7 +108,8 @@ final class LearnerCommand implements Runnable {
         PrometheusRegistry metrics = new PrometheusRegistry();
         LearnerWorker.Settings settings = new LearnerWorker.Settings(Tasks.spec(task), dataDir, replayCapacity,
                 minReplay, publishEvery, publishInterval,
-                Algorithm.of(algorithm).settings(batchSize, critics, SacSettings.DEFAULT.seed()), ComputeDevice.of(device),
+                Algorithm.of(algorithm).settings(SacSettings.DEFAULT.hidden(), batchSize, critics,
+                        SacSettings.DEFAULT.seed()), ComputeDevice.of(device),
                 updatesPerEnvStep, BatchMix.of(batchMix), null);
         CountDownLatch stop = new CountDownLatch(1);
         KafkaConnection connection = kafka.connection();

@@ -19,10 +19,10 @@ public enum Algorithm {
         this.id = id;
     }
 
-    /** This algorithm's default settings with the batch size and seed given; RLIF also with its critics. */
-    public AgentSettings settings(int batchSize, int critics, long seed) {
-        return this == HG_DAGGER ? BcSettings.DEFAULT.withBatchSize(batchSize).withSeed(seed)
-                : SacSettings.DEFAULT.withBatchSize(batchSize).withCritics(critics).withSeed(seed);
+    /** This algorithm's default settings with the width, batch size and seed given; RLIF also with its critics. */
+    public AgentSettings settings(int hidden, int batchSize, int critics, long seed) {
+        return this == HG_DAGGER ? BcSettings.DEFAULT.withHidden(hidden).withBatchSize(batchSize).withSeed(seed)
+                : SacSettings.DEFAULT.withHidden(hidden).withBatchSize(batchSize).withCritics(critics).withSeed(seed);
     }
 
     /** As on the command line and in checkpoints. */

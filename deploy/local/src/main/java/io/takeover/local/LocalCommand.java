@@ -43,7 +43,7 @@ public final class LocalCommand implements Runnable, Subcommand {
     @Option(names = "--hz", defaultValue = "20", description = "Control rate of each simulated robot (default ${DEFAULT-VALUE}).")
     int hz;
 
-    @Option(names = "--publish-every", defaultValue = "" + LearnerSettings.PUBLISH_EVERY,
+    @Option(names = "--publish-every", defaultValue = "" + LocalSettings.DEFAULT_PUBLISH_EVERY,
             description = "Learner gradient steps between published policies (default ${DEFAULT-VALUE}).")
     int publishEvery;
 

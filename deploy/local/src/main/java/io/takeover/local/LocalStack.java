@@ -95,7 +95,8 @@ public final class LocalStack implements AutoCloseable {
             worker = track(LearnerWorker.start(connection, new LearnerWorker.Settings(task,
                     settings.dataDir(), 1_000_000, settings.minReplaySize(), settings.publishEvery(),
                     Duration.ofSeconds(LearnerSettings.PUBLISH_INTERVAL_SECONDS),
-                    settings.algorithm().settings(settings.batchSize(), settings.critics(), settings.seed()),
+                    settings.algorithm().settings(settings.hidden(), settings.batchSize(), settings.critics(),
+                            settings.seed()),
                     ComputeDevice.CPU, settings.updatesPerEnvStep(), BatchMix.SYMMETRIC, () -> Demonstrations.record(
                             () -> Tasks.newEnvironment(task.name()), ScriptedOperator.forTask("demonstrator",
                                     task.name(), settings.operator(), new Random(settings.seed())),

@@ -44,6 +44,9 @@ public final class Experiment {
 
     /** Gradient steps between published policies: the robots act with a policy about as fresh as in lock-step. */
     private static final int PUBLISH_EVERY = 100;
+    /** The networks and batches of the lock-step runs this confirms. */
+    private static final int LOCKSTEP_HIDDEN = 256;
+    private static final int LOCKSTEP_BATCH = 128;
 
     private final Settings settings;
     private final Path dir;
@@ -69,7 +72,7 @@ public final class Experiment {
                         .robots(settings.robots()).kafkaPort(0).task(settings.task()).hz(settings.hz()).seed(seed)
                         .algorithm(algorithm).metricsPort(0).jobMetricsPorts("9249-9299").operator(operator)
                         .updatesPerEnvStep(settings.updatesPerEnvStep()).demonstrations(settings.demonstrations())
-                        .publishEvery(PUBLISH_EVERY).build();
+                        .publishEvery(PUBLISH_EVERY).hidden(LOCKSTEP_HIDDEN).batchSize(LOCKSTEP_BATCH).build();
                 List<LockstepRun.Point> points = new ArrayList<>();
                 long started = System.nanoTime();
                 long deadline = started + (long) (3e9 * settings.envSteps() / (settings.robots() * settings.hz()))
