@@ -47,10 +47,12 @@ public final class BenchCommand implements Runnable, Subcommand {
 
         @Override
         public Integer call() throws Exception {
-            Path dir = Files.createTempDirectory("takeover-bench");
-            System.out.printf("label benchmark: %,d steps (observation %d, action %d), %d robots, parallelism %d, "
-                    + "data in %s%n", steps, obs, act, robots, parallelism, dir);
-            new LabelBenchmark(dir, steps, robots, parallelism, obs, act, System.out).run();
+            try (ScratchDir scratch = new ScratchDir()) {
+                Path dir = scratch.path();
+                System.out.printf("label benchmark: %,d steps (observation %d, action %d), %d robots, parallelism %d, "
+                        + "data in %s%n", steps, obs, act, robots, parallelism, dir);
+                new LabelBenchmark(dir, steps, robots, parallelism, obs, act, System.out).run();
+            }
             return 0;
         }
     }
@@ -65,10 +67,12 @@ public final class BenchCommand implements Runnable, Subcommand {
 
         @Override
         public Integer call() throws Exception {
-            Path dir = Files.createTempDirectory("takeover-bench");
-            System.out.printf("replay benchmark: %,d transitions (observation 17, action 6), batch 256, heap %,d MB, "
-                    + "data in %s%n", items, Runtime.getRuntime().maxMemory() >> 20, dir);
-            new ReplayBenchmark(dir, items, System.out).run();
+            try (ScratchDir scratch = new ScratchDir()) {
+                Path dir = scratch.path();
+                System.out.printf("replay benchmark: %,d transitions (observation 17, action 6), batch 256, heap %,d MB, "
+                        + "data in %s%n", items, Runtime.getRuntime().maxMemory() >> 20, dir);
+                new ReplayBenchmark(dir, items, System.out).run();
+            }
             return 0;
         }
     }
@@ -91,10 +95,12 @@ public final class BenchCommand implements Runnable, Subcommand {
 
         @Override
         public Integer call() throws Exception {
-            Path dir = Files.createTempDirectory("takeover-bench");
-            System.out.printf("learner benchmark: %s, %d DJL thread(s), data in %s%n", device,
-                    Integer.getInteger("ai.djl.pytorch.num_threads", 1), dir);
-            new LearnerBenchmark(dir, each, ComputeDevice.of(device), System.out).run(critics);
+            try (ScratchDir scratch = new ScratchDir()) {
+                Path dir = scratch.path();
+                System.out.printf("learner benchmark: %s, %d DJL thread(s), data in %s%n", device,
+                        Integer.getInteger("ai.djl.pytorch.num_threads", 1), dir);
+                new LearnerBenchmark(dir, each, ComputeDevice.of(device), System.out).run(critics);
+            }
             return 0;
         }
     }
@@ -112,9 +118,11 @@ public final class BenchCommand implements Runnable, Subcommand {
 
         @Override
         public Integer call() throws Exception {
-            Path dir = Files.createTempDirectory("takeover-bench");
-            System.out.printf("policy swap benchmark, data in %s%n", dir);
-            new SwapBenchmark(dir, robots, snapshots, System.out).run();
+            try (ScratchDir scratch = new ScratchDir()) {
+                Path dir = scratch.path();
+                System.out.printf("policy swap benchmark, data in %s%n", dir);
+                new SwapBenchmark(dir, robots, snapshots, System.out).run();
+            }
             return 0;
         }
     }
