@@ -127,8 +127,9 @@ public final class Learner implements AutoCloseable {
             publishedVersion.set(version);
             SnapshotExporter exporter = new SnapshotExporter(settings.task(), settings.actionLow(), settings.actionHigh());
             Device device = settings.device().djl();
-            try (Agent agent = newAgent(normalisation, device);
-                    BatchPrefetcher batches = new BatchPrefetcher(sampler(), settings, 4)) {
+            try (Agent agent = newAgent(settings.agent(), settings.obsDim(), settings.actionLow(),
+                    settings.actionHigh(), normalisation, device);
+                    BatchPrefetcher batches = new BatchPrefetcher(sampler(settings.algorithm(), replay), settings, 4)) {
                 if (checkpoint != null) {
                     checkpoint.restore(agent);
                     LOG.info("learner {} resumed at gradient step {} from {}", settings.task(), agent.steps(),
@@ -149,21 +150,23 @@ public final class Learner implements AutoCloseable {
         }
     }
 
-    private Agent newAgent(float[][] normalisation, Device device) {
-        if (settings.agent() instanceof BcSettings bc) {
-            return new BcAgent(bc, settings.obsDim(), settings.actDim(), settings.actionLow(), settings.actionHigh(),
-                    normalisation[0], normalisation[1], device);
+    /** A fresh agent of the algorithm {@code agent} configures; {@code normalisation} is {mean, std} of observations. */
+    public static Agent newAgent(AgentSettings agent, int obsDim, float[] actionLow, float[] actionHigh,
+            float[][] normalisation, Device device) {
+        if (agent instanceof BcSettings bc) {
+            return new BcAgent(bc, obsDim, actionLow.length, actionLow, actionHigh, normalisation[0], normalisation[1],
+                    device);
         }
-        return new SacAgent((SacSettings) settings.agent(), settings.obsDim(), settings.actDim(), settings.actionLow(),
-                settings.actionHigh(), normalisation[0], normalisation[1], device);
+        return new SacAgent((SacSettings) agent, obsDim, actionLow.length, actionLow, actionHigh, normalisation[0],
+                normalisation[1], device);
     }
 
     /**
      * RLIF learns from the replay's mix; HG-DAgger imitates operator actions: the intervention
      * table and the demonstrations, as one buffer.
      */
-    private MixedSampler sampler() {
-        return settings.algorithm() == Algorithm.HG_DAGGER
+    public static MixedSampler sampler(Algorithm algorithm, ReplayStore replay) {
+        return algorithm == Algorithm.HG_DAGGER
                 ? new MixedSampler(List.of(new MixedSampler.Part(replay.table(TableName.INTERVENTION), 1.0),
                         new MixedSampler.Part(replay.table(TableName.PRIOR), 1.0)), true)
                 : replay.sampler();

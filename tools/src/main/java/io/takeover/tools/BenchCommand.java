@@ -78,7 +78,7 @@ public final class BenchCommand implements Runnable, Subcommand {
     }
 
     @Command(name = "learner", mixinStandardHelpOptions = true,
-            description = "Gradient steps/s of the learner as it runs (batch 256, 256x256) for each ensemble size, "
+            description = "Gradient steps/s of the learner as it runs (batch 256, 3x256) for each ensemble size, "
                     + "and the share of time it waits for batches.")
     static final class Learner implements java.util.concurrent.Callable<Integer> {
 

@@ -8,7 +8,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** A temporary directory for a benchmark's Kafka, Flink and RocksDB data, deleted with all in it when closed. */
-final class ScratchDir implements AutoCloseable {
+public final class ScratchDir implements AutoCloseable {
 
     private final Path path;
 
@@ -22,12 +22,22 @@ final class ScratchDir implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Stream<Path> paths = Files.walk(path)) {
+        try {
+            deleteTree(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete the benchmark's data in " + path, e);
+        }
+    }
+
+    /** Deletes {@code dir} and all in it; nothing when it does not exist. */
+    public static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete the benchmark's data in " + path, e);
         }
     }
 }

@@ -18,7 +18,7 @@ class SacAgentTest {
      */
     @Test
     void learnsToAvoidTheActionsThatEarnMinusOne() throws Exception {
-        SacSettings settings = SacSettings.DEFAULT.withHidden(64).withBatchSize(128).withInitialAlpha(0.1f);
+        SacSettings settings = SacSettings.DEFAULT.withHidden(64).withBatchSize(128).withInitialAlpha(0.1f).withCritics(2);
         Random rng = new Random(11);
         try (CollectingGarbage gc = new CollectingGarbage();
                 SacAgent agent = new SacAgent(settings, 2, 1, new float[] {-2}, new float[] {2},

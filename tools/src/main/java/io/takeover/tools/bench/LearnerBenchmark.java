@@ -24,7 +24,7 @@ import java.util.Random;
 
 /**
  * The learner as it runs (replay, background sampling, SAC in the RLPD recipe, publishing to
- * Kafka): gradient steps per second at batch 256 with 256×256 networks, for each ensemble size,
+ * Kafka): gradient steps per second at batch 256 with the default 3×256 networks, for each ensemble size,
  * and the share of wall time the training loop waited for batches.
  */
 public final class LearnerBenchmark {
@@ -68,7 +68,7 @@ public final class LearnerBenchmark {
                         double waited = (learner.replayWaitSeconds() - wait0) / seconds;
                         out.printf("%2d critics: %,6.1f gradient steps/s (batch %d, %dx%d, UTD %d, %s); "
                                         + "waiting for batches %.1f%% of the time%n", critics, rate, sac.batchSize(),
-                                sac.hidden(), sac.hidden(), sac.utd(), device, 100 * waited);
+                                sac.depth(), sac.hidden(), sac.utd(), device, 100 * waited);
                     }
                 }
             }

@@ -3,7 +3,6 @@ package io.takeover.tools.experiment;
 import io.takeover.learner.Algorithm;
 import io.takeover.local.LocalSettings;
 import io.takeover.local.LocalStack;
-import io.takeover.robot.operator.OperatorQuality;
 import io.takeover.robot.operator.OperatorSettings;
 import io.takeover.robot.policy.MlpPolicy;
 import io.takeover.runtime.FleetStatsBoard.Totals;
@@ -65,8 +64,7 @@ public final class Experiment {
         int done = 0;
         for (int seed = 1; seed <= settings.seeds(); seed++) {
             OperatorSettings operator = settings.spec().settings(settings.task(), seed);
-            operators.add(new LockstepResults.Operator(settings.spec().quality(), seed, OperatorSpec.describe(operator),
-                    OperatorQuality.aloneSuccessRate(settings.task(), operator, 1000 + seed)));
+            operators.add(LockstepResults.Operator.measured(settings.task(), settings.spec().quality(), seed, operator));
             for (Algorithm algorithm : ALGORITHMS) {
                 LocalSettings local = LocalSettings.in(dir.resolve(algorithm + "-seed" + seed))
                         .robots(settings.robots()).kafkaPort(0).task(settings.task()).hz(settings.hz()).seed(seed)

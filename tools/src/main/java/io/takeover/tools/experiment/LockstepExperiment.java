@@ -1,7 +1,6 @@
 package io.takeover.tools.experiment;
 
 import io.takeover.learner.Algorithm;
-import io.takeover.robot.operator.OperatorQuality;
 import io.takeover.robot.operator.OperatorSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,8 +57,7 @@ public final class LockstepExperiment {
             OperatorSpec spec = new OperatorSpec(quality, settings.spec().errors(), settings.spec().takeover());
             for (long seed = 1; seed <= settings.seeds(); seed++) {
                 OperatorSettings operator = spec.settings(task, seed);
-                operators.add(new LockstepResults.Operator(quality, seed, OperatorSpec.describe(operator),
-                        OperatorQuality.aloneSuccessRate(task, operator, 1000 + seed)));
+                operators.add(LockstepResults.Operator.measured(task, quality, seed, operator));
                 for (Algorithm arm : ARMS) {
                     Path runDir = dir.resolve(String.format(Locale.ROOT, "q%02.0f/%s-seed%d", 100 * quality, arm.id(),
                             seed));

@@ -2,6 +2,7 @@ package io.takeover.tools.experiment;
 
 import io.takeover.learner.Algorithm;
 import io.takeover.replay.store.BatchMix;
+import io.takeover.tools.ScratchDir;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -73,7 +74,7 @@ public final class LockstepMain {
                 Integer.parseInt(a.get("critics")), Integer.parseInt(a.get("utd")), BatchMix.of(a.get("mix")));
         Files.createDirectories(dir);
         Path replay = dir.resolve("replay");
-        deleteTree(replay); // a run starts afresh
+        ScratchDir.deleteTree(replay); // a run starts afresh
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(dir.resolve(POINTS)))) {
             out.println(HEADER);
             out.flush();
@@ -86,7 +87,7 @@ public final class LockstepMain {
                 System.out.flush();
             });
         }
-        deleteTree(replay);
+        ScratchDir.deleteTree(replay);
         Files.writeString(dir.resolve(DONE), "");
     }
 
@@ -118,17 +119,6 @@ public final class LockstepMain {
 
     private static double parse(String s) {
         return s.isEmpty() ? Double.NaN : Double.parseDouble(s);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     private LockstepMain() {}

@@ -1,5 +1,7 @@
 package io.takeover.tools.experiment;
 
+import io.takeover.robot.operator.OperatorQuality;
+import io.takeover.robot.operator.OperatorSettings;
 import java.util.List;
 
 /**
@@ -16,7 +18,14 @@ public record LockstepResults(String task, int envSteps, List<Double> qualities,
         List<Run> runs) {
 
     /** The operator of one quality and seed: how it was calibrated and its measured success alone. */
-    public record Operator(double quality, long seed, String description, double aloneSuccess) {}
+    public record Operator(double quality, long seed, String description, double aloneSuccess) {
+
+        /** {@code operator}, calibrated to {@code quality} for {@code seed}, measured alone on 200 episodes of its own. */
+        static Operator measured(String task, double quality, long seed, OperatorSettings operator) {
+            return new Operator(quality, seed, OperatorSpec.describe(operator),
+                    OperatorQuality.aloneSuccessRate(task, operator, 1000 + seed));
+        }
+    }
 
     /**
      * One learning run. For HG-DAgger the point at 0 environment steps is BC on the demonstrations

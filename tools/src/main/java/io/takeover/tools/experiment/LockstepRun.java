@@ -4,11 +4,11 @@ import ai.djl.Device;
 import io.takeover.flink.label.ResolvedStep;
 import io.takeover.flink.label.RlifLabel;
 import io.takeover.learner.Agent;
+import io.takeover.learner.AgentSettings;
 import io.takeover.learner.Algorithm;
-import io.takeover.learner.bc.BcAgent;
+import io.takeover.learner.Learner;
 import io.takeover.learner.bc.BcSettings;
 import io.takeover.learner.publish.SnapshotExporter;
-import io.takeover.learner.sac.SacAgent;
 import io.takeover.learner.sac.SacSettings;
 import io.takeover.replay.sample.Batch;
 import io.takeover.replay.store.MixedSampler;
@@ -96,10 +96,7 @@ public final class LockstepRun {
             }
             operatorSteps = demos.transitions().size();
 
-            MixedSampler sampler = s.algorithm() == Algorithm.HG_DAGGER
-                    ? new MixedSampler(List.of(new MixedSampler.Part(replay.table(TableName.INTERVENTION), 1.0),
-                            new MixedSampler.Part(replay.table(TableName.PRIOR), 1.0)), true)
-                    : replay.sampler();
+            MixedSampler sampler = Learner.sampler(s.algorithm(), replay);
             Random batches = new Random(s.seed() * 7919 + 3);
             List<Batch> step = new ArrayList<>();
             for (int i = 0; i < Math.max(1, s.utd()); i++) {
@@ -182,14 +179,11 @@ public final class LockstepRun {
     }
 
     private Agent newAgent(float[][] normalisation) {
-        if (s.algorithm() == Algorithm.HG_DAGGER) {
-            return new BcAgent(new BcSettings(s.hidden(), s.depth(), s.batchSize(), 3e-4f, s.seed()), spec.obsDim(),
-                    spec.actDim(), spec.actionLow(), spec.actionHigh(), normalisation[0], normalisation[1], Device.cpu());
-        }
-        SacSettings sac = SacSettings.DEFAULT.withHidden(s.hidden()).withDepth(s.depth()).withBatchSize(s.batchSize())
-                .withCritics(s.critics()).withUtd(s.utd()).withSeed(s.seed());
-        return new SacAgent(sac, spec.obsDim(), spec.actDim(), spec.actionLow(), spec.actionHigh(), normalisation[0],
-                normalisation[1], Device.cpu());
+        AgentSettings agent = s.algorithm() == Algorithm.HG_DAGGER
+                ? new BcSettings(s.hidden(), s.depth(), s.batchSize(), BcSettings.DEFAULT.lr(), s.seed())
+                : SacSettings.DEFAULT.withHidden(s.hidden()).withDepth(s.depth()).withBatchSize(s.batchSize())
+                        .withCritics(s.critics()).withUtd(s.utd()).withSeed(s.seed());
+        return Learner.newAgent(agent, spec.obsDim(), spec.actionLow(), spec.actionHigh(), normalisation, Device.cpu());
     }
 
     private MlpPolicy export(SnapshotExporter exporter, Agent agent, long version) throws InvalidPolicyException {
