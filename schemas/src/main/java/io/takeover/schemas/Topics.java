@@ -18,6 +18,7 @@ public record Topics(String prefix) implements java.io.Serializable {
     public static final String POLICIES = "policies";
     public static final String FLEET_STATS = "fleet-stats";
     public static final String DEAD_LETTERS = "dead-letters";
+    public static final String TASKS = "tasks";
 
     public Topics {
         if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
@@ -31,6 +32,7 @@ public record Topics(String prefix) implements java.io.Serializable {
     public String policies() { return prefix + POLICIES; }
     public String fleetStats() { return prefix + FLEET_STATS; }
     public String deadLetters() { return prefix + DEAD_LETTERS; }
+    public String tasks() { return prefix + TASKS; }
 
     /** How each topic is created: partitions and topic-level configs. */
     public record Spec(String name, int partitions, Map<String, String> configs) {}
@@ -40,7 +42,8 @@ public record Topics(String prefix) implements java.io.Serializable {
      * that steps replayed with old event times are not deleted on arrival; size bounds
      * them instead. Policies are compacted: the newest snapshot per task survives, once its
      * segment has closed (an hour, or 64 MB): a robot subscribing from the beginning reads a few
-     * snapshots, not every version ever published.
+     * snapshots, not every version ever published. Tasks are compacted too: the newest
+     * registration per task name is the task's spec.
      */
     public List<Spec> specs(int dataPartitions) {
         Map<String, String> data = Map.of("retention.ms", "-1", "retention.bytes", String.valueOf(8L << 30));
@@ -52,6 +55,7 @@ public record Topics(String prefix) implements java.io.Serializable {
                         "max.message.bytes", String.valueOf(16 << 20), "segment.bytes", String.valueOf(64 << 20),
                         "segment.ms", String.valueOf(3_600_000), "min.cleanable.dirty.ratio", "0.1")),
                 new Spec(fleetStats(), 1, data),
-                new Spec(deadLetters(), 1, data));
+                new Spec(deadLetters(), 1, data),
+                new Spec(tasks(), 1, Map.of("cleanup.policy", "compact", "retention.ms", "-1")));
     }
 }

@@ -51,5 +51,14 @@ final class Samples {
                 .setReason("UNDECODABLE").setMessage("corrupt").setRejectedAt(T0).build();
     }
 
+    static TaskRegistration taskRegistration() {
+        return TaskRegistration.newBuilder().setName("point2d").setObsDim(4).setActDim(2)
+                .setActionLow(List.of(-1f, -1f)).setActionHigh(List.of(1f, 1f)).setMaxEpisodeSteps(50)
+                .setControlHz(50f).setObservationNames(List.of("x", "y", "goal_dx", "goal_dy"))
+                .setActionNames(List.of("vx", "vy")).setObservationMean(List.of(0f, 0f, 0f, 0f))
+                .setObservationStd(List.of(0.5f, 0.5f, 0.75f, 0.75f)).setDescription("a point that drives to a goal")
+                .setRegisteredBy("robot-team").setRegisteredAt(T0).build();
+    }
+
     private Samples() {}
 }

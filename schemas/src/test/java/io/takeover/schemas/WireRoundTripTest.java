@@ -38,7 +38,8 @@ class WireRoundTripTest {
                 Arguments.of(Codecs.TRANSITION, Samples.transition()),
                 Arguments.of(Codecs.POLICY_SNAPSHOT, Samples.policySnapshot()),
                 Arguments.of(Codecs.FLEET_STATS, Samples.fleetStats()),
-                Arguments.of(Codecs.DEAD_LETTER, Samples.deadLetter()));
+                Arguments.of(Codecs.DEAD_LETTER, Samples.deadLetter()),
+                Arguments.of(Codecs.TASK_REGISTRATION, Samples.taskRegistration()));
     }
 
     @ParameterizedTest

@@ -5,6 +5,7 @@ import io.takeover.schemas.FleetStats;
 import io.takeover.schemas.Intervention;
 import io.takeover.schemas.PolicySnapshot;
 import io.takeover.schemas.Step;
+import io.takeover.schemas.TaskRegistration;
 import io.takeover.schemas.Transition;
 import java.util.Map;
 import java.util.Optional;
@@ -24,9 +25,11 @@ public final class Codecs {
     public static final WireCodec<PolicySnapshot> POLICY_SNAPSHOT = codec("PolicySnapshot", PolicySnapshot.class);
     public static final WireCodec<FleetStats> FLEET_STATS = codec("FleetStats", FleetStats.class);
     public static final WireCodec<DeadLetter> DEAD_LETTER = codec("DeadLetter", DeadLetter.class);
+    public static final WireCodec<TaskRegistration> TASK_REGISTRATION = codec("TaskRegistration",
+            TaskRegistration.class);
 
     private static final Map<String, WireCodec<?>> BY_TYPE_NAME = Stream.of(STEP, INTERVENTION, TRANSITION,
-            POLICY_SNAPSHOT, FLEET_STATS, DEAD_LETTER).collect(Collectors.toMap(WireCodec::typeName, c -> c));
+            POLICY_SNAPSHOT, FLEET_STATS, DEAD_LETTER, TASK_REGISTRATION).collect(Collectors.toMap(WireCodec::typeName, c -> c));
 
     private static <T> WireCodec<T> codec(String typeName, Class<T> type) {
         return new WireCodec<>(typeName, type, ReleasedSchemas.of(typeName));
