@@ -3,9 +3,9 @@ package io.takeover.flink;
 import io.takeover.flink.label.LabelSettings;
 import io.takeover.schemas.Topics;
 import io.takeover.schemas.kafka.KafkaConnection;
+import io.takeover.schemas.task.TaskRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -15,7 +15,7 @@ import org.apache.flink.util.ParameterTool;
 /**
  * Entry point on a Flink cluster:
  * {@code flink run -c io.takeover.flink.LabelJobMain takeover-flink-jobs-job.jar --bootstrap-servers kafka:9092
- * --checkpoint-dir s3://bucket/takeover/checkpoints --task pendulum=3x1}.
+ * --checkpoint-dir s3://bucket/takeover/checkpoints}. Tasks come from the registry ({@code takeover.tasks}).
  */
 public final class LabelJobMain {
 
@@ -24,7 +24,6 @@ public final class LabelJobMain {
               --bootstrap-servers HOST:PORT   Kafka (required, unless the --kafka-config file sets bootstrap.servers)
               --kafka-config FILE             client properties for every Kafka client (security.protocol, SASL, TLS)
               --checkpoint-dir URI            durable checkpoint location, e.g. s3://bucket/path (required)
-              --task NAME=OBSxACT[,...]       tasks whose dimensions every step is checked against
               --topic-prefix PREFIX           default takeover.
               --parallelism N                 default 2
               --checkpoint-interval-ms MS     default 2000: transitions become readable at each checkpoint
@@ -44,6 +43,9 @@ public final class LabelJobMain {
             System.exit(2);
             return;
         }
+        // Tasks registered now are known from the first step; the job follows the registry for the rest.
+        settings = settings.withTaskDims(LabelJobSettings.dimsOf(
+                TaskRegistry.read(settings.kafka(), Duration.ofSeconds(60)).tasks()));
         LabelJob job = new LabelJob(settings);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.configuration());
         JobClient client = job.start(env);
@@ -67,24 +69,12 @@ public final class LabelJobMain {
         KafkaConnection kafka = KafkaConnection.of(params.get("bootstrap-servers"),
                 params.has("kafka-config") ? Path.of(params.get("kafka-config")) : null,
                 params.get("topic-prefix", Topics.DEFAULT_PREFIX));
-        Map<String, int[]> dims = new HashMap<>();
-        for (String task : params.get("task", "").split(",")) {
-            if (task.isBlank()) {
-                continue;
-            }
-            String[] nameAndDims = task.split("=");
-            String[] sizes = nameAndDims.length == 2 ? nameAndDims[1].split("x") : new String[0];
-            if (sizes.length != 2) {
-                throw new IllegalArgumentException("--task wants NAME=OBSxACT, e.g. pendulum=3x1; got '" + task + "'");
-            }
-            dims.put(nameAndDims[0], new int[] {Integer.parseInt(sizes[0]), Integer.parseInt(sizes[1])});
-        }
         LabelSettings label = LabelSettings.DEFAULT
                 .withAllowedLateness(Duration.ofMillis(params.getLong("allowed-lateness-ms", 2000)))
                 .withQuietAfter(Duration.ofMillis(params.getLong("quiet-after-ms", 3000)))
                 .withPreTakeoverSteps(params.getInt("pre-takeover-steps", 10))
                 .withTakeoverEndsEpisode(params.has("takeover-ends-episode"));
-        return LabelJobSettings.local(kafka, checkpoints, dims)
+        return LabelJobSettings.local(kafka, checkpoints, Map.of())
                 .withParallelism(params.getInt("parallelism", 2))
                 .withCheckpointInterval(Duration.ofMillis(params.getLong("checkpoint-interval-ms", 2000)))
                 .withLabel(label);

@@ -21,7 +21,8 @@ import java.util.Map;
  * @param checkpointInterval exactly-once commits happen at each checkpoint: the output delay
  * @param checkpointDir      durable place for RocksDB checkpoints (a file:// or s3:// URI)
  * @param parallelism        operator parallelism
- * @param taskDims           task → {obs_dim, act_dim}, checked on every step of a known task
+ * @param taskDims           task → {obs_dim, act_dim} of the tasks registered when the job is submitted
+ *                           (the job follows {@code takeover.tasks} for the rest)
  * @param maxRecordBytes     larger input records are dead-lettered unread
  * @param maxFutureSkew      event times further ahead of the job's clock are dead-lettered
  */
@@ -84,6 +85,18 @@ public record LabelJobSettings(KafkaConnection kafka, LabelSettings label, Durat
     public LabelJobSettings withParallelism(int p) {
         return new LabelJobSettings(kafka, label, outOfOrderness, idlePartition, statsWindow,
                 checkpointInterval, checkpointDir, p, taskDims, maxRecordBytes, maxFutureSkew);
+    }
+
+    public LabelJobSettings withTaskDims(Map<String, int[]> dims) {
+        return new LabelJobSettings(kafka, label, outOfOrderness, idlePartition, statsWindow,
+                checkpointInterval, checkpointDir, parallelism, dims, maxRecordBytes, maxFutureSkew);
+    }
+
+    /** Task → {obs_dim, act_dim} of every task in the registry. */
+    public static Map<String, int[]> dimsOf(Map<String, io.takeover.schemas.task.TaskSpec> tasks) {
+        Map<String, int[]> dims = new java.util.HashMap<>();
+        tasks.forEach((name, spec) -> dims.put(name, new int[] {spec.obsDim(), spec.actDim()}));
+        return dims;
     }
 
     public LabelJobSettings withStatsWindow(Duration d) {

@@ -1,6 +1,5 @@
 package io.takeover.flink;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,13 +13,13 @@ class LabelJobMainTest {
     @Test
     void readsTheClusterArguments() {
         LabelJobSettings s = LabelJobMain.parse(ParameterTool.fromArgs(new String[] {
-            "--bootstrap-servers", "kafka:9092", "--checkpoint-dir", "s3://b/c", "--task", "pendulum=3x1,reacher=8x2",
+            "--bootstrap-servers", "kafka:9092", "--checkpoint-dir", "s3://b/c",
             "--topic-prefix", "fleet1.", "--parallelism", "4", "--allowed-lateness-ms", "3000",
             "--quiet-after-ms", "7000", "--takeover-ends-episode"}));
         assertEquals("kafka:9092", s.bootstrapServers());
         assertEquals("fleet1.steps", s.topics().steps());
         assertEquals(4, s.parallelism());
-        assertArrayEquals(new int[] {8, 2}, s.taskDims().get("reacher"));
+        assertTrue(s.taskDims().isEmpty(), "tasks come from the registry when the job is submitted");
         assertEquals(Duration.ofSeconds(3), s.label().allowedLateness());
         assertEquals(Duration.ofSeconds(10), s.label().quietDelay(), "lateness plus quiet time");
         assertTrue(s.label().takeoverEndsEpisode());
@@ -31,8 +30,5 @@ class LabelJobMainTest {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> LabelJobMain.parse(ParameterTool.fromArgs(new String[] {"--checkpoint-dir", "file:///x"})));
         assertTrue(e.getMessage().contains("--bootstrap-servers"), e.getMessage());
-        var bad = assertThrows(IllegalArgumentException.class, () -> LabelJobMain.parse(ParameterTool.fromArgs(
-                new String[] {"--bootstrap-servers", "k:9092", "--checkpoint-dir", "file:///x", "--task", "pendulum"})));
-        assertTrue(bad.getMessage().contains("NAME=OBSxACT"), bad.getMessage());
     }
 }

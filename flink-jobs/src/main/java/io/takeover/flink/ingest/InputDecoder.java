@@ -36,7 +36,7 @@ public final class InputDecoder implements Serializable {
             if (stepsTopic.equals(raw.getTopic())) {
                 Step step = Codecs.STEP.decode(raw.getValue());
                 Rejection rejection = validator.check(step, now);
-                return rejection == null ? InputRecord.ofStep(step) : reject(raw, rejection);
+                return rejection == null ? InputRecord.ofStep(step, raw) : reject(raw, rejection);
             }
             Intervention intervention = Codecs.INTERVENTION.decode(raw.getValue());
             Rejection rejection = validator.check(intervention, now);

@@ -6,20 +6,16 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The checks an input must pass before it may influence a label. Tasks with known dimensions
- * are checked against them; for any task, a robot's observation length is what it is.
+ * The checks an input must pass on its own before it may influence a label; whether a step fits
+ * its task is {@link TaskGate}'s to say.
  */
 public final class InputValidator implements Serializable {
 
-    private final Map<String, int[]> taskDims;
     private final Duration maxFutureSkew;
 
-    /** @param taskDims task name → {obs_dim, act_dim} */
-    public InputValidator(Map<String, int[]> taskDims, Duration maxFutureSkew) {
-        this.taskDims = Map.copyOf(taskDims);
+    public InputValidator(Duration maxFutureSkew) {
         this.maxFutureSkew = maxFutureSkew;
     }
 
@@ -34,18 +30,6 @@ public final class InputValidator implements Serializable {
         Rejection time = checkTime(step.getEventTime(), now);
         if (time != null) {
             return time;
-        }
-        int[] dims = taskDims.get(step.getTask());
-        boolean last = step.getTerminated() || step.getTruncated();
-        if (dims != null) {
-            if (step.getObservation().size() != dims[0]) {
-                return new Rejection("BAD_DIMENSIONS", "task " + step.getTask() + " has observations of length "
-                        + dims[0] + ", got " + step.getObservation().size());
-            }
-            if (step.getAction().size() != dims[1] && !(last && step.getAction().isEmpty())) {
-                return new Rejection("BAD_DIMENSIONS", "task " + step.getTask() + " has actions of length " + dims[1]
-                        + ", got " + step.getAction().size() + " (only the final step may have none)");
-            }
         }
         if (!allFinite(step.getObservation()) || !allFinite(step.getAction())) {
             return new Rejection("NOT_FINITE", "observation or action holds NaN or infinity");

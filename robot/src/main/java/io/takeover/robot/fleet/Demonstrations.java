@@ -2,7 +2,7 @@ package io.takeover.robot.fleet;
 
 import io.takeover.robot.operator.ScriptedOperator;
 import io.takeover.robot.task.Environment;
-import io.takeover.robot.task.TaskSpec;
+import io.takeover.schemas.task.TaskSpec;
 import io.takeover.schemas.Control;
 import io.takeover.schemas.Transition;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package io.takeover.robot.fleet;
 import io.takeover.robot.operator.ScriptedOperator;
 import io.takeover.robot.sdk.PolicySource;
 import io.takeover.robot.sdk.RobotOutbox;
-import io.takeover.robot.task.Tasks;
+import io.takeover.robot.task.Simulators;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ public final class Fleet implements AutoCloseable {
             String id = settings.robotIdPrefix() + i;
             ScriptedOperator operator = ScriptedOperator.forTask("operator-" + i, settings.task(), settings.operator(),
                     new Random(seeds.nextLong()));
-            robots.add(new SimulatedRobot(id, Tasks.newEnvironment(settings.task()), operator, policies, outbox,
+            robots.add(new SimulatedRobot(id, Simulators.create(settings.task()), operator, policies, outbox,
                     seeds.nextLong()));
         }
         this.period = Duration.ofNanos(1_000_000_000L / settings.hz());

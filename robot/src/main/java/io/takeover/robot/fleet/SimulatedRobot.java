@@ -5,7 +5,7 @@ import io.takeover.robot.policy.MlpPolicy;
 import io.takeover.robot.sdk.PolicySource;
 import io.takeover.robot.sdk.RobotOutbox;
 import io.takeover.robot.task.Environment;
-import io.takeover.robot.task.TaskSpec;
+import io.takeover.schemas.task.TaskSpec;
 import io.takeover.schemas.Control;
 import io.takeover.schemas.Intervention;
 import io.takeover.schemas.InterventionKind;

@@ -1,7 +1,7 @@
 package io.takeover.robot.operator;
 
 import io.takeover.robot.task.Environment;
-import io.takeover.robot.task.Tasks;
+import io.takeover.robot.task.Simulators;
 import java.util.Random;
 import java.util.function.DoubleFunction;
 
@@ -41,7 +41,7 @@ public final class OperatorQuality {
         ScriptedOperator operator = ScriptedOperator.forTask("calibration", task, settings, rng);
         int successes = 0;
         for (int episode = 0; episode < EPISODES; episode++) {
-            Environment env = Tasks.newEnvironment(task);
+            Environment env = Simulators.create(task);
             float[] obs = env.reset(rng);
             for (int step = 0; step < env.spec().maxSteps() && !env.terminated(); step++) {
                 obs = env.step(operator.act(obs));

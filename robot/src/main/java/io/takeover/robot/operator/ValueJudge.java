@@ -1,7 +1,7 @@
 package io.takeover.robot.operator;
 
 import io.takeover.robot.task.Environment;
-import io.takeover.robot.task.Tasks;
+import io.takeover.robot.task.Simulators;
 
 /**
  * The operator's sense of how good an action is, as the RLIF paper's reference value
@@ -22,7 +22,7 @@ public final class ValueJudge {
 
     /** A judge for {@code task}, whose reference is the task's unbiased skill. */
     public ValueJudge(String task) {
-        this.sim = Tasks.newEnvironment(task);
+        this.sim = Simulators.create(task);
         this.reference = OperatorSkill.forTask(task, 0);
         this.horizon = reference.lookaheadSteps();
         this.rewardScale = 1.0 / Math.abs(sim.worstReward());

@@ -3,7 +3,7 @@ package io.takeover.robot.policy;
 import io.takeover.schemas.PolicySnapshot;
 import io.takeover.schemas.WeightTensor;
 import io.takeover.schemas.policy.PolicyTensors;
-import io.takeover.robot.task.TaskSpec;
+import io.takeover.schemas.task.TaskSpec;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.takeover.robot.sdk;
 
 import io.takeover.robot.policy.InvalidPolicyException;
 import io.takeover.robot.policy.MlpPolicy;
-import io.takeover.robot.task.TaskSpec;
+import io.takeover.schemas.task.TaskSpec;
 import io.takeover.schemas.PolicySnapshot;
 import io.takeover.schemas.kafka.KafkaConnection;
 import io.takeover.schemas.kafka.TopicFollower;

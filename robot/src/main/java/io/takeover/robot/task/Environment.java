@@ -1,5 +1,6 @@
 package io.takeover.robot.task;
 
+import io.takeover.schemas.task.TaskSpec;
 import java.util.Random;
 
 /** One robot's world for one task: stateful, deterministic given the Random it is reset with. */

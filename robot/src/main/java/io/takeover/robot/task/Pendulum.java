@@ -1,5 +1,7 @@
 package io.takeover.robot.task;
 
+import io.takeover.schemas.task.TaskSpec;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -27,8 +29,10 @@ public final class Pendulum implements Environment {
     public static final float WORST_REWARD =
             (float) -(Math.PI * Math.PI + 0.1 * MAX_SPEED * MAX_SPEED + 0.001 * MAX_TORQUE * MAX_TORQUE);
 
-    public static final TaskSpec SPEC =
-            new TaskSpec(NAME, 3, 1, new float[] {(float) -MAX_TORQUE}, new float[] {(float) MAX_TORQUE}, MAX_STEPS);
+    public static final TaskSpec SPEC = new TaskSpec(NAME, 3, 1, new float[] {(float) -MAX_TORQUE},
+            new float[] {(float) MAX_TORQUE}, MAX_STEPS, (float) (1 / DT))
+            .withNames(List.of("cos_theta", "sin_theta", "theta_dot"), List.of("torque"))
+            .withDescription("Gymnasium's Pendulum-v1: swing the pendulum up and hold it upright");
 
     private double theta;
     private double thetaDot;

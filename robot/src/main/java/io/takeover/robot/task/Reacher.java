@@ -1,5 +1,7 @@
 package io.takeover.robot.task;
 
+import io.takeover.schemas.task.TaskSpec;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -30,7 +32,10 @@ public final class Reacher implements Environment {
     public static final float WORST_REWARD = (float) -(4 * LINK + 0.01 * 2);
 
     public static final TaskSpec SPEC = new TaskSpec(NAME, 10, 2, new float[] {-1, -1}, new float[] {1, 1},
-            MAX_STEPS);
+            MAX_STEPS, (float) (1 / DT))
+            .withNames(List.of("cos_q1", "sin_q1", "cos_q2", "sin_q2", "target_x", "target_y", "q1_dot", "q2_dot",
+                    "tip_to_target_x", "tip_to_target_y"), List.of("torque1", "torque2"))
+            .withDescription("a two-link arm brings its fingertip to a target (Gymnasium's Reacher, planar)");
 
     private double q1;
     private double q2;

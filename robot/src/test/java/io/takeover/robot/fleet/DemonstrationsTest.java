@@ -7,7 +7,7 @@ import io.takeover.robot.operator.OperatorQuality;
 import io.takeover.robot.operator.OperatorSettings;
 import io.takeover.robot.operator.ScriptedOperator;
 import io.takeover.robot.task.Pendulum;
-import io.takeover.robot.task.Tasks;
+import io.takeover.robot.task.Simulators;
 import io.takeover.schemas.Control;
 import io.takeover.schemas.Transition;
 import java.util.Random;
@@ -18,7 +18,7 @@ class DemonstrationsTest {
     @Test
     void demonstrationsAreWholeOperatorEpisodesWithRewardZero() {
         OperatorSettings operator = OperatorQuality.calibrate(Pendulum.NAME, 0.4, OperatorSettings.DEFAULT, 1);
-        Demonstrations.Recorded demos = Demonstrations.record(() -> Tasks.newEnvironment(Pendulum.NAME),
+        Demonstrations.Recorded demos = Demonstrations.record(() -> Simulators.create(Pendulum.NAME),
                 ScriptedOperator.forTask("op", Pendulum.NAME, operator, new Random(1)), 30, 2);
         assertEquals(30 * Pendulum.MAX_STEPS, demos.transitions().size());
         for (Transition t : demos.transitions()) {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.takeover.robot.task.Environment;
 import io.takeover.robot.task.Pendulum;
 import io.takeover.robot.task.Reacher;
-import io.takeover.robot.task.Tasks;
+import io.takeover.robot.task.Simulators;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +21,7 @@ class SystematicOperatorTest {
     void withoutBiasTheSkillIsTodaysController(String task) {
         OperatorSkill plain = OperatorSkill.forTask(task);
         OperatorSkill zero = OperatorSkill.forTask(task, 0);
-        Environment env = Tasks.newEnvironment(task);
+        Environment env = Simulators.create(task);
         Random rng = new Random(4);
         for (int i = 0; i < 200; i++) {
             float[] obs = env.reset(rng);
@@ -93,7 +93,7 @@ class SystematicOperatorTest {
 
     private static boolean runsAlone(String task, OperatorSettings settings, long start) {
         ScriptedOperator operator = ScriptedOperator.forTask("op", task, settings, new Random(99));
-        Environment env = Tasks.newEnvironment(task);
+        Environment env = Simulators.create(task);
         float[] obs = env.reset(new Random(start));
         for (int step = 0; step < env.spec().maxSteps(); step++) {
             obs = env.step(operator.act(obs));

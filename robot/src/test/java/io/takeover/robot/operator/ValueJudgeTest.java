@@ -124,7 +124,7 @@ class ValueJudgeTest {
         int wrong = 0;
         int states = 0;
         for (int episode = 0; episode < 10; episode++) {
-            io.takeover.robot.task.Environment env = io.takeover.robot.task.Tasks.newEnvironment(task);
+            io.takeover.robot.task.Environment env = io.takeover.robot.task.Simulators.create(task);
             float[] obs = env.reset(rng);
             for (int t = 0; t < env.spec().maxSteps(); t++) {
                 float[] action = skill.act(obs);

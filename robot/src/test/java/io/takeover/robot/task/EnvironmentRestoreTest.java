@@ -1,5 +1,6 @@
 package io.takeover.robot.task;
 
+import io.takeover.schemas.task.TaskSpec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,12 +17,12 @@ class EnvironmentRestoreTest {
     void aCopyRestoredFromAnObservationStepsAsTheOriginal(String task) {
         Random rng = new Random(11);
         for (int trial = 0; trial < 20; trial++) {
-            Environment original = Tasks.newEnvironment(task);
+            Environment original = Simulators.create(task);
             float[] obs = original.reset(rng);
             for (int step = 0; step < 37; step++) { // wander off: angles past ±π, joints moving
                 obs = original.step(randomAction(original.spec(), rng));
             }
-            Environment copy = Tasks.newEnvironment(task);
+            Environment copy = Simulators.create(task);
             assertArrayEquals(obs, copy.restore(obs), 1e-6f, "the restored state is the observed one");
             for (int step = 0; step < 20; step++) {
                 float[] action = randomAction(original.spec(), rng);
@@ -36,7 +37,7 @@ class EnvironmentRestoreTest {
     @CsvSource({Pendulum.NAME, Reacher.NAME})
     void noStepRewardsLessThanTheWorstReward(String task) {
         Random rng = new Random(12);
-        Environment env = Tasks.newEnvironment(task);
+        Environment env = Simulators.create(task);
         float worst = env.worstReward();
         assertTrue(worst < 0);
         for (int episode = 0; episode < 50; episode++) {

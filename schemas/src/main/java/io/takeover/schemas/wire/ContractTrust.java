@@ -7,6 +7,7 @@ import io.takeover.schemas.Intervention;
 import io.takeover.schemas.InterventionKind;
 import io.takeover.schemas.PolicySnapshot;
 import io.takeover.schemas.Step;
+import io.takeover.schemas.TaskRegistration;
 import io.takeover.schemas.Transition;
 import io.takeover.schemas.WeightTensor;
 import org.apache.avro.util.ClassSecurityValidator;
@@ -22,7 +23,8 @@ public final class ContractTrust {
         ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
                 ClassSecurityValidator.builder().add(Step.class).add(Intervention.class).add(Transition.class)
                         .add(PolicySnapshot.class).add(WeightTensor.class).add(FleetStats.class)
-                        .add(DeadLetter.class).add(Control.class).add(InterventionKind.class).build()));
+                        .add(DeadLetter.class).add(Control.class).add(InterventionKind.class)
+                        .add(TaskRegistration.class).build()));
     }
 
     /** Loads this class, which trusts the contract's classes once per JVM. */
