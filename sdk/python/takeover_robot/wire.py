@@ -64,14 +64,15 @@ def rabin_fingerprint(data: bytes) -> int:
 
 
 def canonical_form(schema: Any) -> str:
-    """The Parsing Canonical Form of a schema given as parsed JSON (or as JSON text).
+    """The Parsing Canonical Form of a schema given as parsed JSON, or as JSON text (a bare
+    type name such as ``int`` counts as parsed).
 
     Follows the Avro specification: primitives as plain strings, full names, only the
     attributes that matter for parsing (``name, type, fields, symbols, items, values, size``,
     in that order), no whitespace; a named type is written in full once and by name after.
     Logical types, docs, defaults and aliases are dropped, as the Java library does.
     """
-    if isinstance(schema, str) and schema.lstrip()[:1] in ("{", "["):
+    if isinstance(schema, str) and schema.lstrip()[:1] in ("{", "[", '"'):
         schema = json.loads(schema)
     return _Canonicaliser().form(schema, "")
 

@@ -1,0 +1,29 @@
+"""Takeover robot SDK: stream a robot's steps and its operators' interventions to Takeover,
+register its task, and run the policies the learners publish.
+
+The wire contract (topics, Avro single-object encoding) is the one the Java side speaks, byte
+for byte; see ``schemas/README.md`` in the Takeover repository.
+"""
+
+from .errors import (
+    InvalidPolicyError,
+    OutboxError,
+    TakeoverError,
+    TaskConflictError,
+    TaskSpecError,
+    UnknownSchemaError,
+    WireFormatError,
+)
+from .kafka import Connection, create_topics
+from .outbox import Outbox
+from .policy import Policy, PolicySubscriber, build_snapshot
+from .robot import HANDBACK, OPERATOR, POLICY, TAKEOVER, Robot, wall_clock_ms
+from .tasks import Outcome, TaskSpec, load, read_registry, register_task, registered_task, registered_tasks
+
+__all__ = [
+    "Connection", "create_topics", "Outbox", "Policy", "PolicySubscriber", "build_snapshot", "Robot",
+    "wall_clock_ms", "POLICY", "OPERATOR", "TAKEOVER", "HANDBACK", "TaskSpec", "Outcome", "load", "register_task",
+    "read_registry",
+    "registered_task", "registered_tasks", "TakeoverError", "WireFormatError", "UnknownSchemaError",
+    "TaskSpecError", "TaskConflictError", "InvalidPolicyError", "OutboxError",
+]
