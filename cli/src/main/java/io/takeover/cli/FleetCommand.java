@@ -7,8 +7,9 @@ import io.takeover.robot.fleet.FleetSettings;
 import io.takeover.robot.operator.OperatorSettings;
 import io.takeover.robot.sdk.KafkaOutbox;
 import io.takeover.robot.sdk.PolicySubscriber;
-import io.takeover.robot.task.TaskSpec;
-import io.takeover.robot.task.Tasks;
+import io.takeover.schemas.task.TaskRegistry;
+import io.takeover.schemas.task.TaskSpec;
+import io.takeover.robot.task.Simulators;
 import io.takeover.runtime.metrics.RobotMetrics;
 import io.takeover.schemas.kafka.KafkaConnection;
 import java.io.UncheckedIOException;
@@ -77,7 +78,9 @@ final class FleetCommand implements Runnable {
 
     @Override
     public void run() {
-        TaskSpec spec = Tasks.spec(task);
+        TaskSpec spec = Simulators.spec(task);
+        // a simulated robot registers its task like any robot: once, refused if it clashes
+        TaskRegistry.register(kafka.connection(), spec, "takeover fleet", Duration.ofSeconds(30));
         OperatorSettings operator = operators.settings(task, seed);
         FleetSettings settings = new FleetSettings(robots, spec.name(), hz, seed, prefix, operator);
         long started = System.nanoTime();

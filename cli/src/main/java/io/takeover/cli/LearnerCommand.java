@@ -9,7 +9,8 @@ import io.takeover.learner.LearnerSettings;
 import io.takeover.learner.sac.SacSettings;
 import io.takeover.replay.store.BatchMix;
 import io.takeover.replay.store.ReplaySettings;
-import io.takeover.robot.task.Tasks;
+import io.takeover.schemas.task.TaskRegistry;
+import io.takeover.schemas.task.TaskSpec;
 import io.takeover.runtime.LearnerWorker;
 import io.takeover.runtime.metrics.CheckpointMetrics;
 import io.takeover.schemas.kafka.KafkaConnection;
@@ -32,7 +33,8 @@ final class LearnerCommand implements Runnable {
     KafkaOptions kafka;
 
     @Option(names = "--task", defaultValue = "${env:TAKEOVER_TASK:-pendulum}",
-            description = "The task this learner improves: pendulum or reacher; TAKEOVER_TASK (default ${DEFAULT-VALUE}).")
+            description = "The task this learner improves: any registered task (takeover task list); TAKEOVER_TASK "
+                    + "(default ${DEFAULT-VALUE}).")
     String task;
 
     @Option(names = "--data-dir", defaultValue = "${env:TAKEOVER_DATA_DIR:-.takeover/learner}",
@@ -102,17 +104,39 @@ final class LearnerCommand implements Runnable {
             description = "How often to print a progress line (default ${DEFAULT-VALUE}).")
     Duration progressEvery;
 
+    /** The task's spec; a learner may start before the robots that register it, so it waits, saying so. */
+    private TaskSpec awaitTask(KafkaConnection connection) {
+        long deadline = System.nanoTime() + TASK_WAIT.toNanos();
+        while (true) {
+            TaskRegistry.Snapshot registry = TaskRegistry.read(connection, Duration.ofSeconds(60));
+            if (registry.tasks().containsKey(task) || System.nanoTime() > deadline) {
+                return registry.require(task);
+            }
+            System.out.println("waiting for task " + task + " to be registered (registered: "
+                    + registry.tasks().keySet() + "); robots register their task, or: takeover task register FILE");
+            try {
+                Thread.sleep(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for task " + task, e);
+            }
+        }
+    }
+
+    static final Duration TASK_WAIT = Duration.ofMinutes(10);
+
     @Override
     public void run() {
         long started = System.nanoTime();
         PrometheusRegistry metrics = new PrometheusRegistry();
-        LearnerWorker.Settings settings = new LearnerWorker.Settings(Tasks.spec(task), dataDir, replayCapacity,
+        KafkaConnection connection = kafka.connection();
+        TaskSpec spec = awaitTask(connection);
+        LearnerWorker.Settings settings = new LearnerWorker.Settings(spec, dataDir, replayCapacity,
                 minReplay, publishEvery, publishInterval,
                 Algorithm.of(algorithm).settings(SacSettings.DEFAULT.hidden(), batchSize, critics,
                         SacSettings.DEFAULT.seed()), ComputeDevice.of(device),
                 updatesPerEnvStep, BatchMix.of(batchMix), null);
         CountDownLatch stop = new CountDownLatch(1);
-        KafkaConnection connection = kafka.connection();
         try (LearnerWorker worker = LearnerWorker.start(connection, settings, metrics);
                 HTTPServer server = HTTPServer.builder().port(metricsPort).registry(metrics).buildAndStart()) {
             if (flinkRest != null && !flinkRest.isBlank()) {

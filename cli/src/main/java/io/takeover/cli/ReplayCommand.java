@@ -4,8 +4,8 @@ import io.takeover.replay.table.TableName;
 import io.takeover.replay.store.ReplaySettings;
 import io.takeover.replay.store.ReplayStore;
 import io.takeover.replay.table.Table;
-import io.takeover.robot.task.TaskSpec;
-import io.takeover.robot.task.Tasks;
+import io.takeover.schemas.task.TaskSpec;
+import io.takeover.robot.task.Simulators;
 import io.takeover.schemas.Transition;
 import io.takeover.schemas.wire.Codecs;
 import java.io.File;
@@ -46,8 +46,14 @@ final class ReplayCommand implements Runnable {
         @Option(names = "--task", defaultValue = "pendulum", description = "Task (default ${DEFAULT-VALUE}).")
         String task;
 
+        @picocli.CommandLine.Mixin
+        KafkaOptions kafka;
+
+        /** The store's layout: its dimensions are the registered task's. */
         ReplaySettings settings() {
-            TaskSpec spec = Tasks.spec(task);
+            TaskSpec spec = Simulators.has(task) ? Simulators.spec(task)
+                    : io.takeover.schemas.task.TaskRegistry.read(kafka.connection(), java.time.Duration.ofSeconds(30))
+                            .require(task);
             return ReplaySettings.defaults(dataDir.resolve("replay").resolve(task), task, spec.obsDim(),
                     spec.actDim(), 1_000_000, 1);
         }
@@ -176,7 +182,7 @@ final class ReplayCommand implements Runnable {
         public Integer call() {
             io.takeover.robot.operator.OperatorSettings operator = operators.settings(store.task, seed);
             io.takeover.robot.fleet.Demonstrations.Recorded demos = io.takeover.robot.fleet.Demonstrations.record(
-                    () -> Tasks.newEnvironment(store.task), io.takeover.robot.operator.ScriptedOperator.forTask(
+                    () -> Simulators.create(store.task), io.takeover.robot.operator.ScriptedOperator.forTask(
                             "demonstrator", store.task, operator, new java.util.Random(seed)), episodes, seed + 1);
             try (ReplayStore replay = ReplayStore.open(store.settings())) {
                 replay.insertInto(TableName.PRIOR, demos.transitions(),

@@ -18,7 +18,7 @@ import io.takeover.schemas.wire.Codecs;
 import java.util.List;
 import java.util.function.Supplier;
 import io.takeover.replay.store.ReplayStore;
-import io.takeover.robot.task.TaskSpec;
+import io.takeover.schemas.task.TaskSpec;
 import io.takeover.runtime.metrics.FleetMetrics;
 import io.takeover.schemas.kafka.KafkaConnection;
 import java.nio.file.Path;

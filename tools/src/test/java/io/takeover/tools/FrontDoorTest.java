@@ -14,7 +14,7 @@ class FrontDoorTest {
 
     @Test
     void binTakeoverOffersEveryCommand() {
-        assertEquals(Set.of("bench", "experiment", "fleet", "learner", "local", "replay", "topics"),
+        assertEquals(Set.of("bench", "experiment", "fleet", "learner", "local", "replay", "task", "topics"),
                 new TreeSet<>(Takeover.commandLine().getSubcommands().keySet()));
     }
 

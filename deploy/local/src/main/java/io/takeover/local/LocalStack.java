@@ -16,14 +16,15 @@ import io.takeover.robot.fleet.Fleet;
 import io.takeover.robot.fleet.FleetSettings;
 import io.takeover.robot.sdk.KafkaOutbox;
 import io.takeover.robot.sdk.PolicySubscriber;
-import io.takeover.robot.task.TaskSpec;
-import io.takeover.robot.task.Tasks;
+import io.takeover.schemas.task.TaskSpec;
+import io.takeover.robot.task.Simulators;
 import io.takeover.runtime.FleetStatsBoard;
 import io.takeover.runtime.LearnerWorker;
 import io.takeover.runtime.StartedParts;
 import io.takeover.runtime.metrics.CheckpointMetrics;
 import io.takeover.runtime.metrics.RobotMetrics;
 import io.takeover.schemas.kafka.KafkaConnection;
+import io.takeover.schemas.task.TaskRegistry;
 import io.takeover.schemas.kafka.TopicCreator;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,19 +64,26 @@ public final class LocalStack implements AutoCloseable {
     private Optional<LabelJobResume.Point> resumedFrom = Optional.empty();
     private volatile String savedTo;
     private final PolicySubscriber subscriber;
+    private final TaskLearners taskLearners;
+    private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(30);
 
     private LocalStack(LocalSettings settings) throws Exception {
         try {
-            TaskSpec task = Tasks.spec(settings.task());
+            TaskSpec task = Simulators.spec(settings.task());
             kafka = track(EmbeddedKafka.start(settings.dataDir().resolve("kafka"), settings.kafkaPort()));
             connection = new KafkaConnection(kafka.bootstrapServers(), settings.kafkaProperties(), settings.topics());
             TopicCreator.createAll(connection, DATA_PARTITIONS);
+            // the simulators' tasks are registered like any robot's
+            for (TaskSpec spec : Simulators.specs()) {
+                TaskRegistry.register(connection, spec, "takeover local", REGISTRY_TIMEOUT);
+            }
+            Map<String, TaskSpec> registered = TaskRegistry.read(connection, REGISTRY_TIMEOUT).tasks();
 
             LabelJobResume resume = new LabelJobResume(settings.dataDir().resolve("checkpoints"),
                     settings.dataDir().resolve("savepoints"));
             LabelJob job = new LabelJob(LabelJobSettings.local(connection,
                     settings.dataDir().resolve("checkpoints").toUri().toString(),
-                    Map.of(task.name(), new int[] {task.obsDim(), task.actDim()})));
+                    LabelJobSettings.dimsOf(registered)));
             Configuration flink = job.configuration();
             // the label job's own metrics, from Flink's Prometheus reporter
             flink.setString("metrics.reporter.prom.factory.class",
@@ -98,11 +106,15 @@ public final class LocalStack implements AutoCloseable {
                     settings.algorithm().settings(settings.hidden(), settings.batchSize(), settings.critics(),
                             settings.seed()),
                     ComputeDevice.CPU, settings.updatesPerEnvStep(), BatchMix.SYMMETRIC, () -> Demonstrations.record(
-                            () -> Tasks.newEnvironment(task.name()), ScriptedOperator.forTask("demonstrator",
+                            () -> Simulators.create(task.name()), ScriptedOperator.forTask("demonstrator",
                                     task.name(), settings.operator(), new Random(settings.seed())),
                             settings.demonstrations(), settings.seed() + 1).transitions()), metrics));
             CheckpointMetrics.register(metrics, restPort, jobClient.getJobID().toString());
             metricsServer = track(HTTPServer.builder().port(settings.metricsPort()).registry(metrics).buildAndStart());
+            taskLearners = track(new TaskLearners(connection, settings, line -> {
+                LOG.info(line);
+                System.out.println(line);
+            }).start());
 
             if (settings.robots() > 0) {
                 subscriber = track(new PolicySubscriber(connection, task));
@@ -195,6 +207,11 @@ public final class LocalStack implements AutoCloseable {
 
     public FleetStatsBoard board() {
         return worker.board();
+    }
+
+    /** The learner of a task registered by an outside robot, once it runs; empty before. */
+    public Optional<Learner> learnerOf(String task) {
+        return Optional.ofNullable(taskLearners.running().get(task)).map(r -> r.worker().learner());
     }
 
     /** The simulated fleet, or null with {@code --robots 0}. */

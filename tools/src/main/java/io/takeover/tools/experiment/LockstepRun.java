@@ -21,8 +21,8 @@ import io.takeover.robot.operator.ScriptedOperator;
 import io.takeover.robot.policy.InvalidPolicyException;
 import io.takeover.robot.policy.MlpPolicy;
 import io.takeover.robot.sdk.RobotOutbox;
-import io.takeover.robot.task.TaskSpec;
-import io.takeover.robot.task.Tasks;
+import io.takeover.schemas.task.TaskSpec;
+import io.takeover.robot.task.Simulators;
 import io.takeover.schemas.Control;
 import io.takeover.schemas.Intervention;
 import io.takeover.schemas.InterventionKind;
@@ -77,7 +77,7 @@ public final class LockstepRun {
 
     public LockstepRun(LockstepSettings settings) {
         this.s = settings;
-        this.spec = Tasks.spec(settings.task());
+        this.spec = Simulators.spec(settings.task());
         this.evaluation = new PolicyEvaluation(settings.task(), settings.evalEpisodes(), 1_000_000);
     }
 
@@ -87,7 +87,7 @@ public final class LockstepRun {
         ReplaySettings replaySettings = ReplaySettings.defaults(dir.resolve("replay"), spec.name(), spec.obsDim(),
                 spec.actDim(), s.envSteps() + 1000, 1).withMix(s.mix());
         try (ReplayStore replay = ReplayStore.open(replaySettings)) {
-            Demonstrations.Recorded demos = Demonstrations.record(() -> Tasks.newEnvironment(spec.name()),
+            Demonstrations.Recorded demos = Demonstrations.record(() -> Simulators.create(spec.name()),
                     ScriptedOperator.forTask("demonstrator", spec.name(), s.operator(),
                             new Random(s.seed() * 7919 + 1)), s.demonstrations(), s.seed() * 7919 + 2);
             List<Transition> seen = new ArrayList<>(demos.transitions());
@@ -106,7 +106,7 @@ public final class LockstepRun {
 
             ScriptedOperator operator = ScriptedOperator.forTask("operator", spec.name(), s.operator(),
                     new Random(s.seed() * 7919 + 4));
-            SimulatedRobot robot = new SimulatedRobot("robot", Tasks.newEnvironment(spec.name()), operator,
+            SimulatedRobot robot = new SimulatedRobot("robot", Simulators.create(spec.name()), operator,
                     () -> policy, new Labeller(), s.seed() * 7919 + 5);
 
             Agent agent = null;

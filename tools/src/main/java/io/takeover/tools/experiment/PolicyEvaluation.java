@@ -2,7 +2,7 @@ package io.takeover.tools.experiment;
 
 import io.takeover.robot.policy.MlpPolicy;
 import io.takeover.robot.task.Environment;
-import io.takeover.robot.task.Tasks;
+import io.takeover.robot.task.Simulators;
 import java.util.Random;
 
 /**
@@ -34,7 +34,7 @@ public final class PolicyEvaluation {
         Random noise = new Random(seed ^ 0x5DEECE66DL);
         int successes = 0;
         for (int i = 0; i < episodes; i++) {
-            Environment env = Tasks.newEnvironment(task);
+            Environment env = Simulators.create(task);
             float[] obs = env.reset(new Random(seed + i));
             float[] action = new float[env.spec().actDim()];
             for (int step = 0; step < env.spec().maxSteps() && !env.terminated(); step++) {
