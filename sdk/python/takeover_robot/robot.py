@@ -169,7 +169,8 @@ class Robot:
 
     def _intervention(self, kind: str, operator_id: str, reason: str | None) -> dict[str, Any]:
         now = self._clock()
-        while now <= self._last_time and self._last_time - now < 1000:  # strictly after the step before it
+        patience = time.monotonic() + 0.01
+        while now <= self._last_time and time.monotonic() < patience:  # strictly after the step before it
             time.sleep(0.0005)
             now = self._clock()
         self._last_time = max(now, self._last_time + 1)
