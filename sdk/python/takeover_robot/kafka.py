@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -15,6 +16,9 @@ from . import wire
 from .errors import TakeoverError
 
 DEFAULT_PREFIX = "takeover."
+_LIBRDKAFKA_LOG = logging.getLogger("takeover_robot.librdkafka")
+_TRANSIENT = frozenset({KafkaError.NOT_LEADER_FOR_PARTITION, KafkaError.LEADER_NOT_AVAILABLE,
+                        KafkaError.UNKNOWN_TOPIC_OR_PART, KafkaError._TRANSPORT, KafkaError._TIMED_OUT})
 _PREFIX = re.compile(r"[A-Za-z0-9._-]*")
 
 
@@ -35,7 +39,7 @@ class Connection:
 
     def client_config(self, settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Settings for one client: the servers, the common config, then ``settings``."""
-        merged: dict[str, Any] = {"bootstrap.servers": self.bootstrap}
+        merged: dict[str, Any] = {"bootstrap.servers": self.bootstrap, "logger": _LIBRDKAFKA_LOG}
         merged.update(self.config)
         merged.update(settings or {})
         return merged
@@ -92,6 +96,14 @@ def create_topics(target: ConnectionLike, data_partitions: int = 3, replication:
         except KafkaException as e:
             if e.args[0].code() != KafkaError.TOPIC_ALREADY_EXISTS:
                 raise TakeoverError(f"cannot create topic {name}: {e.args[0].str()}") from e
+
+    def led() -> bool:
+        topics = admin.list_topics(timeout=timeout).topics
+        return all(name in topics and topics[name].partitions
+                   and all(p.leader >= 0 for p in topics[name].partitions.values()) for name in created)
+
+    if not wait_until(led, timeout, interval=0.1):
+        raise TakeoverError(f"the topics {created} were created but have no leader after {timeout} s")
     return created
 
 
@@ -110,8 +122,7 @@ def read_to_end(conn: Connection, topic: str, timeout: float,
         partitions = _partitions(consumer, conn, topic, deadline)
         ends: dict[int, int] = {}
         for p in partitions:
-            low, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=_left(deadline, conn, topic),
-                                                       cached=False)
+            low, high = _watermarks(consumer, conn, TopicPartition(topic, p), deadline)
             if high > low:
                 ends[p] = high
         if not ends:
@@ -135,6 +146,18 @@ def read_to_end(conn: Connection, topic: str, timeout: float,
                 ends.pop(message.partition(), None)
     finally:
         consumer.close()
+
+
+def _watermarks(consumer: Consumer, conn: Connection, partition: TopicPartition, deadline: float) -> tuple[int, int]:
+    """The partition's low and high offsets, asked again while its leader is not ready."""
+    while True:
+        try:
+            return consumer.get_watermark_offsets(partition, timeout=_left(deadline, conn, partition.topic),
+                                                  cached=False)
+        except KafkaException as e:
+            if not (e.args[0].retriable() or e.args[0].code() in _TRANSIENT):
+                raise TakeoverError(f"cannot read {partition.topic}: {e.args[0].str()}") from e
+            time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
 
 
 def _partitions(consumer: Consumer, conn: Connection, topic: str, deadline: float) -> list[int]:

@@ -55,7 +55,8 @@ def test_outbox_delivers_in_order_with_event_time_stamps(kafka, tmp_path):
 
 
 def test_nothing_is_lost_across_a_restart_with_a_spool(kafka, tmp_path):
-    down = Outbox(UNREACHABLE, tmp_path, memory_records=16, producer_bytes=2048, producer_config={"log_level": 0})
+    down = Outbox(Connection(UNREACHABLE, kafka.prefix), tmp_path, memory_records=16, producer_bytes=2048,
+                  producer_config={"log_level": 0})
     for i in range(200):
         down.step(_step("py-1", i))
     down.intervention({"robot_id": "py-1", "episode_id": "py-1-e", "operator_id": "op",
@@ -67,7 +68,7 @@ def test_nothing_is_lost_across_a_restart_with_a_spool(kafka, tmp_path):
     for i in range(200, 260):
         up.step(_step("py-1", i))
     assert up.close(60.0), up.last_error
-    assert up.spool_records_dropped == 0
+    assert up.spool_records_dropped == 0 and up.failed == 0
     assert [s for s, _ in _published_steps(kafka)["py-1"]] == list(range(260))
     interventions = [wire.decode("Intervention", m.value())
                      for m in read_to_end(kafka, kafka.topic("interventions"), timeout=60.0)]
