@@ -1,199 +1,346 @@
-#!/usr/bin/env python3
-"""A robot the Java side knows nothing about: a 2-D point that drives to a goal, with its own
-task (``point2d``) and a scripted operator, both in Python.
+#!/usr/bin/python3
+"""A 2-D point robot on Takeover, with a scripted operator who takes over when it gets stuck.
 
-Each control step the point moves by ``0.1 * action`` (actions in [-1, 1]^2); it observes its
-position and the offset to its goal, ``[x, y, goal_dx, goal_dy]``; an episode ends when it is
-within 0.1 of the goal (success) or after 40 steps. The operator watches: when the point has
-made no progress toward the goal for 3 steps it takes over, drives the point toward the goal
-itself for up to 8 steps, and hands back. The robot acts with the newest policy the learner
-publishes (sampled actions), or at random before the first; so every takeover is a -1 on the
-policy's last transition before it, and a policy that drives to the goal is taken over less.
+The robot lives in the square [-1, 1]²: it sees ``[x, y, goal_dx, goal_dy]`` (the goal relative
+to it), sets a velocity ``[vx, vy]`` in [-1, 1]² and moves by ``0.1 * velocity`` per step. An
+episode succeeds when the robot comes within 0.1 of its goal, and is cut after 50 actions.
 
-    /usr/bin/python3 examples/point_robot.py --bootstrap localhost:9092 --robots 2 --duration 300
+The operator watches every robot. When one has not come closer to its goal by at least
+``min_progress`` over the last ``patience`` steps, the operator reacts ``reaction`` steps later:
+takes over (TAKEOVER), drives it toward the goal for ``drive`` steps, with a little noise, and
+hands it back (HANDBACK). Under RLIF the policy's transition before each takeover earns -1, so a
+learner soon finds that heading for the goal is what avoids takeovers.
+
+The robots register the task ``point2d``, follow the newest policy for it (sampling its
+actions; with no policy yet they act at random), and stream their steps and the operator's
+interventions through one outbox. Run ``point_robot.py --help`` for the options.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
+import signal
 import sys
 import tempfile
 import time
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from takeover_robot import Outbox, PolicySubscriber, Robot, TaskSpec, register_task  # noqa: E402
-from takeover_robot.kafka import connection  # noqa: E402
+from takeover_robot import (  # noqa: E402
+    OPERATOR,
+    POLICY,
+    Connection,
+    Outbox,
+    PolicySubscriber,
+    Robot,
+    TakeoverError,
+    TaskSpec,
+    create_topics,
+    register_task,
+)
 
-TASK = TaskSpec(name="point2d", obs_dim=4, act_dim=2, action_low=[-1.0, -1.0], action_high=[1.0, 1.0],
-                max_episode_steps=40, control_hz=50.0, observation_names=["x", "y", "goal_dx", "goal_dy"],
-                action_names=["vx", "vy"], observation_mean=[0.0, 0.0, 0.0, 0.0],
-                observation_std=[0.6, 0.6, 0.8, 0.8], description="a 2-D point that drives to a goal (Python example)")
-OPERATOR_ID = "py-operator"
+TASK = TaskSpec(
+    name="point2d",
+    obs_dim=4,
+    act_dim=2,
+    action_low=[-1.0, -1.0],
+    action_high=[1.0, 1.0],
+    max_episode_steps=50,
+    control_hz=50.0,
+    observation_names=["x", "y", "goal_dx", "goal_dy"],
+    action_names=["vx", "vy"],
+    observation_mean=[0.0, 0.0, 0.0, 0.0],
+    observation_std=[0.5, 0.5, 0.75, 0.75],
+    description="a point that drives to a goal: position += 0.1 * velocity; success within 0.1 of the goal",
+)
 SPEED = 0.1
-REACHED = 0.1
+GOAL_RADIUS = 0.1
+OPERATOR_ID = "py-operator"
+UNTIL_STEPS = 200
 
 
 class PointWorld:
-    """The point and its goal."""
+    """The simulated robot: a point and its goal in [-1, 1]²."""
 
     def __init__(self, rng: np.random.Generator):
         self.rng = rng
-        self.pos = np.zeros(2)
+        self.position = np.zeros(2)
         self.goal = np.zeros(2)
+        self.reset()
 
-    def reset(self) -> np.ndarray:
-        self.pos = self.rng.uniform(-1, 1, 2)
-        self.goal = self.rng.uniform(-1, 1, 2)
-        while np.linalg.norm(self.goal - self.pos) < 0.5:
-            self.goal = self.rng.uniform(-1, 1, 2)
-        return self.observation()
+    def reset(self) -> None:
+        """A new episode: a random start and a goal at least 0.4 away."""
+        self.position = self.rng.uniform(-0.8, 0.8, 2)
+        self.goal = self.rng.uniform(-0.8, 0.8, 2)
+        while np.linalg.norm(self.goal - self.position) < 0.4:
+            self.goal = self.rng.uniform(-0.8, 0.8, 2)
 
-    def step(self, action: np.ndarray) -> np.ndarray:
-        self.pos = np.clip(self.pos + SPEED * np.clip(action, -1, 1), -1.5, 1.5)
-        return self.observation()
+    def observe(self) -> np.ndarray:
+        """``[x, y, goal_dx, goal_dy]``."""
+        return np.concatenate([self.position, self.goal - self.position])
 
-    def observation(self) -> np.ndarray:
-        return np.concatenate([self.pos, self.goal - self.pos]).astype(np.float32)
+    def move(self, action: np.ndarray) -> None:
+        """Moves by ``SPEED * action`` (clipped to the bounds), staying in the square."""
+        self.position = np.clip(self.position + SPEED * np.clip(action, -1.0, 1.0), -1.0, 1.0)
 
+    @property
     def distance(self) -> float:
-        return float(np.linalg.norm(self.goal - self.pos))
+        return float(np.linalg.norm(self.goal - self.position))
+
+    @property
+    def reached(self) -> bool:
+        return self.distance < GOAL_RADIUS
 
 
+@dataclass
 class ScriptedOperator:
-    """Takes over after 3 steps without progress; drives to the goal; hands back after 8 steps."""
+    """An imperfect operator: takes over a robot that makes no progress, drives it, hands back."""
 
-    REACTION = 3
-    CONTROL = 8
+    patience: int = 4
+    min_progress: float = 0.06
+    reaction: int = 2
+    drive: int = 8
+    noise: float = 0.15
+    rng: np.random.Generator = field(default_factory=np.random.default_rng)
+    in_control: bool = False
+    _distances: list[float] = field(default_factory=list)
+    _countdown: int | None = None
+    _driven: int = 0
 
-    def __init__(self, rng: np.random.Generator):
-        self.rng = rng
+    def reset(self) -> None:
+        """Forgets what it saw: a new episode starts, with the policy in control."""
         self.in_control = False
-        self.best = np.inf
-        self.stalled = 0
-        self.controlled = 0
+        self._distances = []
+        self._countdown = None
+        self._driven = 0
 
-    def new_episode(self) -> None:
-        self.in_control, self.best, self.stalled, self.controlled = False, np.inf, 0, 0
+    def watch(self, distance: float) -> str | None:
+        """Sees the robot's distance to its goal before it acts; returns ``"TAKEOVER"`` or
+        ``"HANDBACK"`` when the operator does either now, else None."""
+        if self.in_control:
+            if self._driven >= self.drive:
+                self.in_control = False
+                self._distances = [distance]
+                return "HANDBACK"
+            return None
+        self._distances.append(distance)
+        if self._countdown is None and len(self._distances) > self.patience:
+            if self._distances[-1 - self.patience] - distance < self.min_progress:
+                self._countdown = self.reaction
+        if self._countdown is not None:
+            if self._countdown == 0:
+                self._countdown = None
+                self.in_control = True
+                self._driven = 0
+                return "TAKEOVER"
+            self._countdown -= 1
+        return None
 
-    def wants_control(self, distance: float) -> bool:
-        if distance < self.best - 0.02:
-            self.best, self.stalled = distance, 0
+    def act(self, observation: np.ndarray) -> np.ndarray:
+        """Heads for the goal at nearly full speed, slowing down on the last stretch."""
+        to_goal = observation[2:4]
+        distance = float(np.linalg.norm(to_goal))
+        heading = to_goal / distance if distance > 1e-9 else np.zeros(2)
+        action = heading * min(0.9, distance / SPEED) + self.rng.normal(0.0, self.noise, 2)
+        self._driven += 1
+        return np.clip(action, -1.0, 1.0)
+
+
+@dataclass
+class Tally:
+    """Steps and takeovers per policy version."""
+
+    steps: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    takeovers: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    episodes: int = 0
+    successes: int = 0
+
+    @property
+    def total_steps(self) -> int:
+        return sum(self.steps.values())
+
+    @property
+    def total_takeovers(self) -> int:
+        return sum(self.takeovers.values())
+
+    def steps_from(self, version: int) -> int:
+        """Steps taken with this policy version or a newer one."""
+        return sum(n for v, n in self.steps.items() if v >= version)
+
+    def per_1k(self, version: int) -> float:
+        steps = self.steps.get(version, 0)
+        return 1000.0 * self.takeovers.get(version, 0) / steps if steps else 0.0
+
+    def summary(self) -> dict:
+        versions = sorted(set(self.steps) | set(self.takeovers))
+        return {
+            "steps": self.total_steps,
+            "takeovers": self.total_takeovers,
+            "episodes": self.episodes,
+            "successes": self.successes,
+            "versions_used": versions,
+            "max_version": max(versions, default=0),
+            "per_version": {str(v): {"steps": self.steps.get(v, 0), "takeovers": self.takeovers.get(v, 0),
+                                     "takeovers_per_1k_steps": round(self.per_1k(v), 2)} for v in versions},
+        }
+
+
+class PointRobot:
+    """One point robot, its operator, and its session with Takeover."""
+
+    def __init__(self, robot: Robot, rng: np.random.Generator, tally: Tally):
+        self.robot = robot
+        self.rng = rng
+        self.tally = tally
+        self.world = PointWorld(rng)
+        self.operator = ScriptedOperator(rng=rng)
+        self._acting_version = 0
+
+    def tick(self) -> None:
+        """One control step: the operator looks, someone acts, the step is published."""
+        observation = self.world.observe()
+        decision = self.operator.watch(self.world.distance)
+        if decision == "TAKEOVER":
+            self.robot.take_over(OPERATOR_ID, "no progress toward the goal")
+            self.tally.takeovers[self._acting_version] += 1
+        elif decision == "HANDBACK":
+            self.robot.hand_back(OPERATOR_ID, "back on track")
+        if self.operator.in_control:
+            action = self.operator.act(observation)
+            record = self.robot.step(observation, action, control=OPERATOR, reward=-self.world.distance)
         else:
-            self.stalled += 1
-        return self.stalled >= self.REACTION
+            action, version = self.robot.act(observation, deterministic=False, rng=self.rng)
+            if action is None:
+                action = self.rng.uniform(-1.0, 1.0, TASK.act_dim)
+            self._acting_version = version
+            record = self.robot.step(observation, action, control=POLICY, reward=-self.world.distance)
+        self.tally.steps[record["policy_version"]] += 1
+        self.world.move(np.asarray(action, dtype=np.float64))
+        if self.world.reached or self.robot.truncation_due:
+            self._end_episode()
 
-    def action(self, world: PointWorld) -> np.ndarray:
-        toward = (world.goal - world.pos) / SPEED
-        return np.clip(toward + self.rng.normal(0, 0.1, 2), -1, 1)
+    def stop(self) -> None:
+        """Cuts the running episode short (truncated), so that its last transitions get labelled."""
+        if self.robot.step_index > 0:
+            self._end_episode()
 
-    def done(self, distance: float) -> bool:
-        self.controlled += 1
-        return self.controlled >= self.CONTROL or distance < 2 * REACHED
+    def _end_episode(self) -> None:
+        success = self.world.reached
+        self.robot.end_episode(self.world.observe(), terminated=success, truncated=not success, success=success)
+        self.tally.episodes += 1
+        self.tally.successes += int(success)
+        if self.operator.in_control:
+            self.robot.hand_back(OPERATOR_ID, "episode over")
+        self.operator.reset()
+        self.world.reset()
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--bootstrap", default=os.environ.get("TAKEOVER_BOOTSTRAP", "localhost:9092"))
-    parser.add_argument("--prefix", default="takeover.")
-    parser.add_argument("--robots", type=int, default=1)
-    parser.add_argument("--hz", type=float, default=50.0, help="control steps per second of each robot")
-    parser.add_argument("--steps", type=int, default=0, help="stop after this many steps in all (0: no limit)")
-    parser.add_argument("--duration", type=float, default=120.0, help="stop after this many seconds")
-    parser.add_argument("--until-version", type=int, default=0,
-                        help="stop once robots took 200 steps with this policy version or a newer one")
-    parser.add_argument("--spool-dir", default=None)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="2-D point robots and a scripted operator on Takeover.")
+    parser.add_argument("--bootstrap", default=os.environ.get("TAKEOVER_BOOTSTRAP", "localhost:9092"),
+                        help="Kafka bootstrap servers, host:port (default: $TAKEOVER_BOOTSTRAP or localhost:9092)")
+    parser.add_argument("--prefix", default="takeover.", help="topic prefix of the Takeover deployment")
+    parser.add_argument("--robots", type=int, default=1, help="robots in this process, ids py-1..py-N")
+    parser.add_argument("--steps", type=int, default=None, help="stop after this many control steps, all robots together")
+    parser.add_argument("--duration", type=float, default=None, help="stop after this many seconds")
+    parser.add_argument("--until-version", type=int, default=None,
+                        help=f"stop once the robots took {UNTIL_STEPS} steps with this policy version or a newer one")
+    parser.add_argument("--hz", type=float, default=50.0, help="control steps per second per robot (0: unthrottled)")
+    parser.add_argument("--spool-dir", default=str(Path(tempfile.gettempdir()) / "takeover-point-robot"),
+                        help="where the outbox keeps what Kafka cannot take yet")
+    parser.add_argument("--seed", type=int, default=None, help="random seed of the worlds and the operator")
+    parser.add_argument("--create-topics", action="store_true", help="create missing Takeover topics first")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for Kafka at start and end")
+    args = parser.parse_args(argv)
+    if args.robots < 1:
+        parser.error("--robots must be at least 1")
+    return args
 
-    conn = connection(args.bootstrap, args.prefix)
-    outcome = register_task(TASK, conn, registered_by="point_robot.py")
-    print(f"task {TASK.name}: {outcome.name.lower()}", flush=True)
-    spool_dir = Path(args.spool_dir or tempfile.mkdtemp(prefix="point-robot-"))
-    outbox = Outbox(conn, spool_dir)
-    policies = PolicySubscriber(conn, TASK)
-    rng = np.random.default_rng(args.seed)
-    fleet = []
-    for i in range(args.robots):
-        robot = Robot(f"py-{i + 1}", TASK, outbox, policies)
-        world, operator = PointWorld(np.random.default_rng(args.seed * 1000 + i)), ScriptedOperator(rng)
-        fleet.append((robot, world, operator, [world.reset()]))
 
-    per_version: dict[int, dict[str, int]] = defaultdict(lambda: {"steps": 0, "takeovers": 0})
-    steps = takeovers = episodes = successes = late_steps = 0
-    started = time.monotonic()
-    next_print = started + 5
-    tick = 1.0 / args.hz
-    next_tick = started
+def run(args: argparse.Namespace) -> dict:
+    """Runs the robots until --steps or --duration (or a signal); returns the RESULT summary."""
+    conn = Connection(args.bootstrap, args.prefix)
+    if args.create_topics:
+        create_topics(conn, timeout=args.timeout)
+    outcome = register_task(TASK, conn, registered_by="py-point-robot", timeout=args.timeout)
+    print(f"task {TASK.name}: {outcome.value.lower()} on {conn.topic('tasks')}", flush=True)
+    tally = Tally()
+    stop = {"now": False}
+    previous = {signum: signal.signal(signum, lambda *_: stop.update(now=True))
+                for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
-        while True:
-            now = time.monotonic()
-            if now - started >= args.duration or (args.steps and steps >= args.steps):
-                break
-            if args.until_version and late_steps >= 200:
-                break
-            for robot, world, operator, obs in fleet:
-                policy_action, version = robot.act(obs[0], deterministic=False, rng=rng)
-                if not operator.in_control and operator.wants_control(world.distance()):
-                    robot.take_over(OPERATOR_ID, reason="no progress toward the goal")
-                    operator.in_control = True
-                    operator.controlled = 0
-                    takeovers += 1
-                    per_version[version]["takeovers"] += 1
-                if operator.in_control:
-                    action, control = operator.action(world), "OPERATOR"
-                else:
-                    action = policy_action if policy_action is not None else rng.uniform(-1, 1, 2)
-                    control = "POLICY"
-                robot.step(obs[0], action, control=control, policy_version=version)
-                steps += 1
-                per_version[version]["steps"] += 1
-                if args.until_version and version >= args.until_version:
-                    late_steps += 1
-                obs[0] = world.step(np.asarray(action, dtype=np.float64))
-                if operator.in_control and operator.done(world.distance()):
-                    robot.hand_back(OPERATOR_ID)
-                    operator.in_control = False
-                    operator.best, operator.stalled = world.distance(), 0
-                reached = world.distance() < REACHED
-                if reached or robot.truncation_due:
-                    if operator.in_control:
-                        robot.hand_back(OPERATOR_ID, reason="episode over")
-                    robot.end_episode(obs[0], terminated=reached, truncated=not reached, success=reached)
-                    episodes += 1
-                    successes += int(reached)
-                    operator.new_episode()
-                    obs[0] = world.reset()
-            if time.monotonic() >= next_print:
-                next_print += 5
-                newest = sorted(per_version)[-3:]
-                rates = ", ".join(f"v{v} {1000 * per_version[v]['takeovers'] / max(1, per_version[v]['steps']):.0f}"
-                                  f" ({per_version[v]['steps']} steps)" for v in newest)
-                print(f"{time.monotonic() - started:5.0f} s  policy v{policies.current_version}  steps {steps}  "
-                      f"takeovers/1k: {rates}  success {successes}/{episodes}  sent {outbox.sent} "
-                      f"spooled {outbox.spooled}", flush=True)
-            next_tick += tick
-            pause = next_tick - time.monotonic()
-            if pause > 0:
-                time.sleep(pause)
-            else:
-                next_tick = time.monotonic()
+        return _loop(args, conn, tally, stop)
     finally:
-        flushed = outbox.flush(30)
-        policies.close()
-        outbox.close(10)
-    versions = sorted(v for v, c in per_version.items() if c["steps"])
-    result = {"steps": steps, "takeovers": takeovers, "episodes": episodes, "successes": successes,
-              "versions_used": versions, "max_version": max(versions) if versions else 0,
-              "per_version": {str(v): per_version[v] for v in versions}, "flushed": flushed}
-    print("RESULT " + json.dumps(result), flush=True)
-    return 0 if flushed else 1
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _loop(args: argparse.Namespace, conn: Connection, tally: Tally, stop: dict) -> dict:
+    rng = np.random.default_rng(args.seed)
+    with Outbox(conn, Path(args.spool_dir) / args.prefix.rstrip(".")) as outbox, \
+            PolicySubscriber(conn, TASK) as policies:
+        robots = [PointRobot(Robot(f"py-{i}", TASK, outbox, policies), np.random.default_rng(rng.integers(1 << 63)),
+                             tally) for i in range(1, args.robots + 1)]
+        start = time.monotonic()
+        period = 1.0 / args.hz if args.hz > 0 else 0.0
+        next_tick = start
+        next_report = start + 5.0
+        while not stop["now"]:
+            if args.steps is not None and tally.total_steps >= args.steps:
+                break
+            if args.duration is not None and time.monotonic() - start >= args.duration:
+                break
+            if args.until_version is not None and tally.steps_from(args.until_version) >= UNTIL_STEPS:
+                break
+            for robot in robots:
+                robot.tick()
+            now = time.monotonic()
+            if now >= next_report:
+                report(now - start, policies, tally, outbox)
+                next_report += 5.0
+            if period:
+                next_tick = max(next_tick + period, now - period)
+                time.sleep(max(0.0, next_tick - time.monotonic()))
+        for robot in robots:
+            robot.stop()
+        delivered = outbox.close(args.timeout)
+        report(time.monotonic() - start, policies, tally, outbox)
+        summary = tally.summary()
+        summary.update(seconds=round(time.monotonic() - start, 1), robots=args.robots, delivered=delivered,
+                       sent=outbox.sent, spooled=outbox.spooled, failed=outbox.failed,
+                       policies_refused=policies.rejected)
+        if not delivered:
+            print(f"warning: Kafka did not take everything in {args.timeout} s; the rest waits in "
+                  f"{outbox.spool_path} for the next run", file=sys.stderr)
+        return summary
+
+
+def report(elapsed: float, policies: PolicySubscriber, tally: Tally, outbox: Outbox) -> None:
+    """One progress line: the policy running, the steps, the takeover rate of the newest versions."""
+    newest = sorted(tally.steps, reverse=True)[:3]
+    rates = ", ".join(f"v{v} {tally.per_1k(v):.1f} ({tally.steps[v]} steps)" for v in newest) or "-"
+    print(f"[{elapsed:6.1f} s] policy v{policies.current_version} | steps {tally.total_steps} | "
+          f"takeovers/1k steps: {rates} | sent {outbox.sent}, spooled {outbox.spooled}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = parse_args(argv)
+    try:
+        summary = run(args)
+    except TakeoverError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print("RESULT " + json.dumps(summary), flush=True)
+    return 0
 
 
 if __name__ == "__main__":
