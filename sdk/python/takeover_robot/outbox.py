@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import functools
 import logging
@@ -83,6 +84,7 @@ class Outbox:
             raise
         self._sender = threading.Thread(target=self._run, name="takeover-outbox-sender", daemon=True)
         self._sender.start()
+        atexit.register(self.close, 5.0)  # a program that forgets close() still spools what is left
 
     # -- the control loop's side --------------------------------------------------------------
 
@@ -193,6 +195,7 @@ class Outbox:
             LOG.error("Kafka did not take everything within %.1f s: %d records in memory went to the spool %s, "
                       "which the next run sends first", timeout, kept, self.spool_path)
         self._file_lock.close()
+        atexit.unregister(self.close)
         return not undelivered
 
     def __enter__(self) -> "Outbox":

@@ -207,3 +207,18 @@ def test_a_bad_record_is_refused_at_once(tmp_path):
             outbox.step({**_step(0), "observation": "not a list"})
     finally:
         outbox.close(0.2)
+
+
+def test_a_program_that_forgets_close_still_spools_its_records(tmp_path):
+    import subprocess
+    import sys
+    from conftest import SDK
+    program = (f"import sys; sys.path.insert(0, {str(SDK)!r})\n"
+               "from takeover_robot import Outbox\n"
+               f"outbox = Outbox({UNREACHABLE!r}, {str(tmp_path)!r}, producer_config={{'log_level': 0}})\n"
+               "for i in range(20):\n"
+               "    outbox.step({'robot_id': 'r', 'task': 't', 'episode_id': 'e', 'step': i, 'event_time': i,\n"
+               "                 'observation': [0.0], 'action': [0.0]})\n")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert _spooled_steps(tmp_path / "outbox.spool") == list(range(20))
