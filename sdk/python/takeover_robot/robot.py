@@ -49,6 +49,7 @@ class Robot:
         self._owned: list[Any] = []
         self._last_time = 0
         self._episode_id = self._new_episode_id()
+        self._ended = False  # the episode ended: the next step starts a new one
         self._step = 0
         self._acted_version: int | None = None
 
@@ -70,7 +71,8 @@ class Robot:
 
     @property
     def episode_id(self) -> str:
-        """The id of the episode the next step belongs to."""
+        """The id of the running episode; after :meth:`end_episode`, of the one that just ended,
+        until the next step starts a new one (so a hand-back right after the end belongs to it)."""
         return self._episode_id
 
     @property
@@ -106,6 +108,9 @@ class Robot:
         there; ``control`` is ``"POLICY"``, ``"OPERATOR"`` or None (unknown). Returns the record."""
         obs = self._vector(observation, self.task.obs_dim, "observation")
         act = self._vector(action, self.task.act_dim, "action")
+        if self._ended:
+            self._episode_id = self._new_episode_id()
+            self._ended = False
         record = self._record(obs, act, control, reward, policy_version, event_time)
         self.outbox.step(record)
         self._step += 1
@@ -114,16 +119,19 @@ class Robot:
     def end_episode(self, observation: Sequence[float] | np.ndarray, *, terminated: bool = False,
                     truncated: bool = False, success: bool | None = None, reward: float | None = None,
                     control: str | None = None, event_time: int | None = None) -> dict[str, Any]:
-        """Publishes the final step (the last observation, no action) and starts a new episode.
-        One of ``terminated`` (the task's own end) and ``truncated`` (a time limit) must be set."""
+        """Publishes the final step (the last observation, no action); the next step starts a new
+        episode. One of ``terminated`` (the task's own end) and ``truncated`` (a time limit) must
+        be set."""
         if not (terminated or truncated):
             raise ValueError("the final step of an episode is terminated or truncated: set one of them")
+        if self._ended:
+            raise ValueError(f"episode {self._episode_id} has ended already: take a step to start the next one")
         obs = self._vector(observation, self.task.obs_dim, "observation")
         record = self._record(obs, [], control, reward, None, event_time)
         record.update(terminated=bool(terminated), truncated=bool(truncated),
                       success=None if success is None else bool(success))
         self.outbox.step(record)
-        self._episode_id = self._new_episode_id()
+        self._ended = True
         self._step = 0
         return record
 

@@ -96,6 +96,8 @@ def test_episodes_and_takeovers_follow_the_contract():
         assert takeover["operator_id"] == "py-operator"
     kinds = [i["kind"] for i in recorder.interventions]
     assert all(a != b for a, b in zip(kinds, kinds[1:]))  # takeover and hand-back alternate
+    for takeover, handback in zip(recorder.interventions[::2], recorder.interventions[1::2]):
+        assert handback["episode_id"] == takeover["episode_id"]  # a takeover ends in its own episode
 
 
 @pytest.mark.kafka

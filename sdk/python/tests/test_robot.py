@@ -51,8 +51,14 @@ def test_an_episode_of_t_actions_is_t_plus_one_steps():
     final = out.steps[-1]
     assert final["action"] == [] and final["truncated"] and not final["terminated"] and final["success"] is False
     assert all(s["action"] == [0.5] for s in out.steps[:-1])
+    assert r.episode_id == episode  # until the next step, interventions still belong to it
+    handback = r.hand_back("py-operator", "episode over")
+    assert handback["episode_id"] == episode and handback["event_time"] > final["event_time"]
+    with pytest.raises(ValueError, match="ended already"):
+        r.end_episode([3.0, 0.0], truncated=True)
     r.step([0.0, 0.0], [0.0])
     assert out.steps[-1]["step"] == 0 and out.steps[-1]["episode_id"] != episode
+    assert r.episode_id == out.steps[-1]["episode_id"]
 
 
 def test_the_final_step_must_be_terminated_or_truncated():
