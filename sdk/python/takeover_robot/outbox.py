@@ -155,10 +155,15 @@ class Outbox:
         return self._failure
 
     @property
-    def pending(self) -> int:
-        """Records not acknowledged yet: in memory, in the producer, or on disk (approximately)."""
+    def in_memory(self) -> int:
+        """Records in memory that Kafka has not acknowledged yet (queued, or in the producer)."""
         with self._lock:
-            return len(self._queue) + len(self._inflight) + (1 if self._spool is not None else 0)
+            return len(self._queue) + len(self._inflight)
+
+    @property
+    def spooling(self) -> bool:
+        """Whether records wait in the spool file (new ones then go there too, to keep the order)."""
+        return self._spool is not None
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Waits up to ``timeout`` seconds for Kafka to acknowledge everything handed over so far;
@@ -182,20 +187,22 @@ class Outbox:
             self._producer.flush(max(0.0, deadline - time.monotonic()))
         with self._lock:
             undelivered = bool(self._queue or self._inflight or self._spool)
-        if undelivered:
-            self._abandon = True
-            self._wake.set()
-            self._sender.join(5.0)
-            self._producer.purge()
-            self._producer.poll(0)
-            with self._lock:
-                kept = self._spill()
-                if self._spool is not None:
-                    self._spool.close()
-            LOG.error("Kafka did not take everything within %.1f s: %d records in memory went to the spool %s, "
-                      "which the next run sends first", timeout, kept, self.spool_path)
-        self._file_lock.close()
-        atexit.unregister(self.close)
+        try:
+            if undelivered:
+                self._abandon = True
+                self._wake.set()
+                self._sender.join(5.0)
+                self._producer.purge()
+                self._producer.poll(0)
+                with self._lock:
+                    kept = self._spill()
+                    if self._spool is not None:
+                        self._spool.close()
+                LOG.error("Kafka did not take everything within %.1f s: %d records in memory went to the spool %s, "
+                          "which the next run sends first", timeout, kept, self.spool_path)
+        finally:
+            self._file_lock.close()
+            atexit.unregister(self.close)
         return not undelivered
 
     def __enter__(self) -> "Outbox":
