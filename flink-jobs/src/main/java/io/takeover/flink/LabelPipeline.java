@@ -20,7 +20,6 @@ import io.takeover.schemas.DeadLetter;
 import io.takeover.schemas.FleetStats;
 import io.takeover.schemas.Step;
 import io.takeover.schemas.Transition;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -60,10 +59,12 @@ public final class LabelPipeline {
     }
 
     /**
-     * Registrations of tasks, as read from {@code takeover.tasks}. They hold the event time back for
-     * the first {@link #TASKS_CATCH_UP} after the job (re)starts, so that the registrations already
-     * on the topic arrive before any step is judged without them; never after that (the gate answers
-     * for steps of tasks registered late by holding those steps).
+     * Registrations of tasks, as read from {@code takeover.tasks}: they never move the event time.
+     * For the first {@link #TASKS_CATCH_UP} after the job (re)starts they hold it back, so that
+     * the registrations already on the topic arrive before any step is judged without them; after
+     * that the registry's input is idle, and the steps' and interventions' watermarks alone count
+     * (the gate answers for steps of tasks registered late by holding those steps). Idle, not a
+     * watermark at the end of time: that would pass for the fleet's whenever the fleet falls quiet.
      */
     public static WatermarkStrategy<RawRecord> taskWatermarks() {
         return WatermarkStrategy.forGenerator(context -> new WatermarkGenerator<>() {
@@ -75,7 +76,7 @@ public final class LabelPipeline {
             @Override
             public void onPeriodicEmit(WatermarkOutput output) {
                 if (System.nanoTime() - since >= TASKS_CATCH_UP.toNanos()) {
-                    output.emitWatermark(new Watermark(Long.MAX_VALUE));
+                    output.markIdle();
                 }
             }
         });
