@@ -205,20 +205,21 @@ job_id="$(grep -oE 'JobID [0-9a-f]{32}' "$run_dir/logs/submit.log" | head -n 1 |
 [ -n "$job_id" ] || fail "no job id in the client's output" "$run_dir/logs/submit.log"
 echo "$job_id" >"$run_dir/job-id"
 
-echo "Learner for $task, metrics on :$learner_metrics_port …"
+# The fleet first: its robots register their task, which the learner waits for.
+echo "Fleet: $robots simulated robots, metrics on :$fleet_metrics_port …"
 # shellcheck disable=SC2086 # LEARNER_ARGS and FLEET_ARGS are option lists
+TAKEOVER_JAVA_OPTS="${TAKEOVER_JAVA_OPTS:-} -Dtakeover.log=$run_dir/logs/fleet-detail.log" \
+  start fleet "$root/bin/takeover" fleet --bootstrap "127.0.0.1:$kafka_port" --task "$task" --robots "$robots" \
+  --spool-dir "$run_dir/fleet" --metrics-port "$fleet_metrics_port" ${FLEET_ARGS:-}
+wait_for fleet "the fleet's metrics on $fleet_metrics_port" port_open "$fleet_metrics_port"
+
+echo "Learner for $task, metrics on :$learner_metrics_port …"
+# shellcheck disable=SC2086
 TAKEOVER_JAVA_OPTS="${TAKEOVER_JAVA_OPTS:-} -Dtakeover.log=$run_dir/logs/learner-detail.log" \
   start learner "$root/bin/takeover" learner --bootstrap "127.0.0.1:$kafka_port" --task "$task" \
   --data-dir "$run_dir/learner" --metrics-port "$learner_metrics_port" --flink-rest "http://localhost:$rest_port" \
   ${LEARNER_ARGS:-}
 wait_for learner "the learner's metrics on $learner_metrics_port" port_open "$learner_metrics_port"
-
-echo "Fleet: $robots simulated robots, metrics on :$fleet_metrics_port …"
-# shellcheck disable=SC2086
-TAKEOVER_JAVA_OPTS="${TAKEOVER_JAVA_OPTS:-} -Dtakeover.log=$run_dir/logs/fleet-detail.log" \
-  start fleet "$root/bin/takeover" fleet --bootstrap "127.0.0.1:$kafka_port" --task "$task" --robots "$robots" \
-  --spool-dir "$run_dir/fleet" --metrics-port "$fleet_metrics_port" ${FLEET_ARGS:-}
-wait_for fleet "the fleet's metrics on $fleet_metrics_port" port_open "$fleet_metrics_port"
 
 cat <<EOF
 Running, as separate processes (pids in $run_dir/pids, logs in $run_dir/logs):
