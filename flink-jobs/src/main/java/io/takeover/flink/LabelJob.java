@@ -2,8 +2,6 @@ package io.takeover.flink;
 
 import io.takeover.flink.ingest.InputDeserializer;
 import io.takeover.flink.ingest.InputRecord;
-import io.takeover.flink.ingest.RawDeserializer;
-import io.takeover.flink.ingest.RawRecord;
 import io.takeover.flink.sink.KeyedWireSerializer;
 import io.takeover.schemas.DeadLetter;
 import io.takeover.schemas.FleetStats;
@@ -79,10 +77,7 @@ public final class LabelJob {
         DataStream<InputRecord> input = env.fromSource(source(), LabelPipeline.watermarks(settings),
                 "steps+interventions").uid("input-source");
 
-        DataStream<RawRecord> tasks = env.fromSource(tasksSource(), LabelPipeline.taskWatermarks(), "tasks")
-                .uid("tasks-source");
-
-        LabelPipeline.Outputs out = LabelPipeline.build(input, tasks, settings);
+        LabelPipeline.Outputs out = LabelPipeline.build(input, settings);
         out.transitions().sinkTo(sink(settings.topics().transitions(), "transitions",
                 Transition::getRobotId, Codecs.TRANSITION)).name("transitions-sink").uid("transitions-sink");
         out.fleetStats().sinkTo(sink(settings.topics().fleetStats(), "fleet-stats",
@@ -110,19 +105,6 @@ public final class LabelJob {
                 // A reader drains one partition's fetched chunk before the next; small (compressed)
                 // chunks keep its partitions, and so their watermarks, close in event time.
                 .setProperty("max.partition.fetch.bytes", String.valueOf(32 << 10))
-                .build();
-    }
-
-    /** The registry of tasks, from its beginning; positions are kept in checkpoints, not committed. */
-    KafkaSource<RawRecord> tasksSource() {
-        return KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(settings.bootstrapServers())
-                .setProperties(settings.kafka().clientProperties())
-                .setTopics(settings.topics().tasks())
-                .setGroupId(settings.topics().prefix() + NAME + "-tasks")
-                .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new RawDeserializer())
-                .setProperty("commit.offsets.on.checkpoint", "false")
                 .build();
     }
 

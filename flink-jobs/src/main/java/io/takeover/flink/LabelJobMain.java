@@ -3,10 +3,8 @@ package io.takeover.flink;
 import io.takeover.flink.label.LabelSettings;
 import io.takeover.schemas.Topics;
 import io.takeover.schemas.kafka.KafkaConnection;
-import io.takeover.schemas.task.TaskRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -43,9 +41,6 @@ public final class LabelJobMain {
             System.exit(2);
             return;
         }
-        // Tasks registered now are known from the first step; the job follows the registry for the rest.
-        settings = settings.withTaskDims(LabelJobSettings.dimsOf(
-                TaskRegistry.read(settings.kafka(), Duration.ofSeconds(60)).tasks()));
         LabelJob job = new LabelJob(settings);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.configuration());
         JobClient client = job.start(env);
@@ -74,7 +69,7 @@ public final class LabelJobMain {
                 .withQuietAfter(Duration.ofMillis(params.getLong("quiet-after-ms", 3000)))
                 .withPreTakeoverSteps(params.getInt("pre-takeover-steps", 10))
                 .withTakeoverEndsEpisode(params.has("takeover-ends-episode"));
-        return LabelJobSettings.local(kafka, checkpoints, Map.of())
+        return LabelJobSettings.local(kafka, checkpoints)
                 .withParallelism(params.getInt("parallelism", 2))
                 .withCheckpointInterval(Duration.ofMillis(params.getLong("checkpoint-interval-ms", 2000)))
                 .withLabel(label);

@@ -5,7 +5,6 @@ import io.takeover.schemas.Topics;
 import io.takeover.schemas.kafka.KafkaConnection;
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * Everything the label job can be told, validated once.
@@ -21,14 +20,12 @@ import java.util.Map;
  * @param checkpointInterval exactly-once commits happen at each checkpoint: the output delay
  * @param checkpointDir      durable place for RocksDB checkpoints (a file:// or s3:// URI)
  * @param parallelism        operator parallelism
- * @param taskDims           task → {obs_dim, act_dim} of the tasks registered when the job is submitted
- *                           (the job follows {@code takeover.tasks} for the rest)
  * @param maxRecordBytes     larger input records are dead-lettered unread
  * @param maxFutureSkew      event times further ahead of the job's clock are dead-lettered
  */
 public record LabelJobSettings(KafkaConnection kafka, LabelSettings label, Duration outOfOrderness,
         Duration idlePartition, Duration statsWindow, Duration checkpointInterval, String checkpointDir,
-        int parallelism, Map<String, int[]> taskDims, int maxRecordBytes, Duration maxFutureSkew)
+        int parallelism, int maxRecordBytes, Duration maxFutureSkew)
         implements Serializable {
 
     public LabelJobSettings {
@@ -44,13 +41,12 @@ public record LabelJobSettings(KafkaConnection kafka, LabelSettings label, Durat
         if (outOfOrderness.isNegative() || idlePartition.toMillis() < 100) {
             throw new IllegalArgumentException("out-of-orderness must be >= 0 and the idle timeout >= 100 ms");
         }
-        taskDims = Map.copyOf(taskDims);
     }
 
-    /** Defaults that work on one machine. */
-    public static LabelJobSettings local(KafkaConnection kafka, String checkpointDir, Map<String, int[]> taskDims) {
+    /** Defaults that work on one machine. Every step is checked against its task in the registry ({@code takeover.tasks}). */
+    public static LabelJobSettings local(KafkaConnection kafka, String checkpointDir) {
         return new LabelJobSettings(kafka, LabelSettings.DEFAULT, Duration.ofMillis(500),
-                Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(2), checkpointDir, 1, taskDims,
+                Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(2), checkpointDir, 1,
                 1 << 20, Duration.ofMinutes(5));
     }
 
@@ -64,43 +60,31 @@ public record LabelJobSettings(KafkaConnection kafka, LabelSettings label, Durat
 
     public LabelJobSettings withTopics(Topics t) {
         return new LabelJobSettings(kafka.withTopics(t), label, outOfOrderness, idlePartition, statsWindow,
-                checkpointInterval, checkpointDir, parallelism, taskDims, maxRecordBytes, maxFutureSkew);
+                checkpointInterval, checkpointDir, parallelism, maxRecordBytes, maxFutureSkew);
     }
 
     public LabelJobSettings withLabel(LabelSettings l) {
         return new LabelJobSettings(kafka, l, outOfOrderness, idlePartition, statsWindow,
-                checkpointInterval, checkpointDir, parallelism, taskDims, maxRecordBytes, maxFutureSkew);
+                checkpointInterval, checkpointDir, parallelism, maxRecordBytes, maxFutureSkew);
     }
 
     public LabelJobSettings withOutOfOrderness(Duration d) {
         return new LabelJobSettings(kafka, label, d, idlePartition, statsWindow,
-                checkpointInterval, checkpointDir, parallelism, taskDims, maxRecordBytes, maxFutureSkew);
+                checkpointInterval, checkpointDir, parallelism, maxRecordBytes, maxFutureSkew);
     }
 
     public LabelJobSettings withCheckpointInterval(Duration d) {
         return new LabelJobSettings(kafka, label, outOfOrderness, idlePartition, statsWindow,
-                d, checkpointDir, parallelism, taskDims, maxRecordBytes, maxFutureSkew);
+                d, checkpointDir, parallelism, maxRecordBytes, maxFutureSkew);
     }
 
     public LabelJobSettings withParallelism(int p) {
         return new LabelJobSettings(kafka, label, outOfOrderness, idlePartition, statsWindow,
-                checkpointInterval, checkpointDir, p, taskDims, maxRecordBytes, maxFutureSkew);
-    }
-
-    public LabelJobSettings withTaskDims(Map<String, int[]> dims) {
-        return new LabelJobSettings(kafka, label, outOfOrderness, idlePartition, statsWindow,
-                checkpointInterval, checkpointDir, parallelism, dims, maxRecordBytes, maxFutureSkew);
-    }
-
-    /** Task → {obs_dim, act_dim} of every task in the registry. */
-    public static Map<String, int[]> dimsOf(Map<String, io.takeover.schemas.task.TaskSpec> tasks) {
-        Map<String, int[]> dims = new java.util.HashMap<>();
-        tasks.forEach((name, spec) -> dims.put(name, new int[] {spec.obsDim(), spec.actDim()}));
-        return dims;
+                checkpointInterval, checkpointDir, p, maxRecordBytes, maxFutureSkew);
     }
 
     public LabelJobSettings withStatsWindow(Duration d) {
         return new LabelJobSettings(kafka, label, outOfOrderness, idlePartition, d,
-                checkpointInterval, checkpointDir, parallelism, taskDims, maxRecordBytes, maxFutureSkew);
+                checkpointInterval, checkpointDir, parallelism, maxRecordBytes, maxFutureSkew);
     }
 }

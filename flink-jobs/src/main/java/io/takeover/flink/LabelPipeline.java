@@ -6,8 +6,8 @@ import io.takeover.flink.ingest.InputRecord;
 import io.takeover.flink.ingest.InputSplit;
 import io.takeover.flink.ingest.InputWatermarks;
 import io.takeover.flink.ingest.InputValidator;
-import io.takeover.flink.ingest.RawRecord;
-import io.takeover.flink.ingest.TaskGate;
+import io.takeover.flink.ingest.RegistryDirectory;
+import io.takeover.flink.ingest.TaskDirectory;
 import io.takeover.flink.ingest.SourcedIntervention;
 import io.takeover.flink.label.TakeoverLabelOperator;
 import io.takeover.flink.stats.CumulativeStats;
@@ -20,17 +20,14 @@ import io.takeover.schemas.DeadLetter;
 import io.takeover.schemas.FleetStats;
 import io.takeover.schemas.Step;
 import io.takeover.schemas.Transition;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
- * The label job's topology, independent of where records come from and go: hold steps to their
- * registered task, split off dead letters, label with RLIF per robot in event time, and count
- * fleet statistics. The input,
+ * The label job's topology, independent of where records come from and go: split off dead
+ * letters (steps of unregistered tasks among them), label with RLIF per robot in event time, and count fleet statistics. The input,
  * steps and interventions in one stream, arrives decoded (see {@link #decoder}) with
  * event-time watermarks (see {@link #watermarks}).
  */
@@ -40,9 +37,14 @@ public final class LabelPipeline {
     public record Outputs(DataStream<Transition> transitions, DataStream<FleetStats> fleetStats,
             DataStream<DeadLetter> deadLetters) {}
 
+    /** Decodes the input and checks each step against its task in the registry ({@code takeover.tasks}). */
     public static InputDecoder decoder(LabelJobSettings settings) {
-        return new InputDecoder(settings.topics().steps(),
-                new InputValidator(settings.maxFutureSkew()), settings.maxRecordBytes());
+        return decoder(settings, RegistryDirectory.factory(settings.kafka()));
+    }
+
+    public static InputDecoder decoder(LabelJobSettings settings, TaskDirectory.Factory tasks) {
+        return new InputDecoder(settings.topics().steps(), new InputValidator(settings.maxFutureSkew()),
+                settings.maxRecordBytes(), tasks);
     }
 
     /**
@@ -58,42 +60,8 @@ public final class LabelPipeline {
                 .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime());
     }
 
-    /**
-     * Registrations of tasks, as read from {@code takeover.tasks}: they never move the event time.
-     * For the first {@link #TASKS_CATCH_UP} after the job (re)starts they hold it back, so that
-     * the registrations already on the topic arrive before any step is judged without them; after
-     * that the registry's input is idle, and the steps' and interventions' watermarks alone count
-     * (the gate answers for steps of tasks registered late by holding those steps). Idle, not a
-     * watermark at the end of time: that would pass for the fleet's whenever the fleet falls quiet.
-     */
-    public static WatermarkStrategy<RawRecord> taskWatermarks() {
-        return WatermarkStrategy.forGenerator(context -> new WatermarkGenerator<>() {
-            private final long since = System.nanoTime();
-
-            @Override
-            public void onEvent(RawRecord event, long eventTimestamp, WatermarkOutput output) {}
-
-            @Override
-            public void onPeriodicEmit(WatermarkOutput output) {
-                if (System.nanoTime() - since >= TASKS_CATCH_UP.toNanos()) {
-                    output.markIdle();
-                }
-            }
-        });
-    }
-
-    /** How long the registry's source may take to read what is on the topic when the job starts. */
-    public static final java.time.Duration TASKS_CATCH_UP = java.time.Duration.ofSeconds(3);
-
-    /** @param tasks registrations of tasks ({@code takeover.tasks}), with {@link #taskWatermarks()} */
-    public static Outputs build(DataStream<InputRecord> input, DataStream<RawRecord> tasks,
-            LabelJobSettings settings) {
+    public static Outputs build(DataStream<InputRecord> input, LabelJobSettings settings) {
         SingleOutputStreamOperator<Step> steps = input
-                .keyBy(InputRecord::robotKey)
-                .connect(tasks.broadcast(TaskGate.TASKS))
-                .process(new TaskGate(settings.taskDims(), settings.label().allowedLateness()),
-                        TypeInformation.of(InputRecord.class))
-                .name("task-gate").uid("task-gate")
                 .process(new InputSplit(), TypeInformation.of(Step.class))
                 .name("split-input").uid("split-input");
         DataStream<SourcedIntervention> interventions = steps.getSideOutput(InputSplit.INTERVENTIONS);

@@ -19,7 +19,6 @@ class LabelJobMainTest {
         assertEquals("kafka:9092", s.bootstrapServers());
         assertEquals("fleet1.steps", s.topics().steps());
         assertEquals(4, s.parallelism());
-        assertTrue(s.taskDims().isEmpty(), "tasks come from the registry when the job is submitted");
         assertEquals(Duration.ofSeconds(3), s.label().allowedLateness());
         assertEquals(Duration.ofSeconds(10), s.label().quietDelay(), "lateness plus quiet time");
         assertTrue(s.label().takeoverEndsEpisode());

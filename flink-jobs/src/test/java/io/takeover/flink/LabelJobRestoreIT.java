@@ -11,6 +11,8 @@ import io.takeover.schemas.Step;
 import io.takeover.schemas.Topics;
 import io.takeover.schemas.Transition;
 import io.takeover.schemas.kafka.TopicCreator;
+import io.takeover.schemas.task.TaskRegistry;
+import io.takeover.schemas.task.TaskSpec;
 import io.takeover.schemas.wire.Codecs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -153,8 +155,10 @@ class LabelJobRestoreIT {
 
     private static LabelJob job(Topics topics) {
         TopicCreator.createAll(kafka.connection().withTopics(topics), 3);
+        TaskRegistry.register(kafka.connection().withTopics(topics), new TaskSpec("pendulum", 3, 1, new float[] {-2},
+                new float[] {2}, 200, 20), "test", Duration.ofSeconds(30));
         return new LabelJob(LabelJobSettings.local(kafka.connection(),
-                dir.resolve("checkpoints-" + topics.prefix()).toUri().toString(), Map.of("pendulum", new int[] {3, 1}))
+                dir.resolve("checkpoints-" + topics.prefix()).toUri().toString())
                 .withTopics(topics).withParallelism(2).withCheckpointInterval(Duration.ofMillis(300))
                 .withLabel(LabelSettings.DEFAULT.withAllowedLateness(Duration.ofSeconds(1))));
     }

@@ -28,7 +28,6 @@ import io.takeover.schemas.task.TaskRegistry;
 import io.takeover.schemas.kafka.TopicCreator;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
@@ -77,13 +76,11 @@ public final class LocalStack implements AutoCloseable {
             for (TaskSpec spec : Simulators.specs()) {
                 TaskRegistry.register(connection, spec, "takeover local", REGISTRY_TIMEOUT);
             }
-            Map<String, TaskSpec> registered = TaskRegistry.read(connection, REGISTRY_TIMEOUT).tasks();
 
             LabelJobResume resume = new LabelJobResume(settings.dataDir().resolve("checkpoints"),
                     settings.dataDir().resolve("savepoints"));
             LabelJob job = new LabelJob(LabelJobSettings.local(connection,
-                    settings.dataDir().resolve("checkpoints").toUri().toString(),
-                    LabelJobSettings.dimsOf(registered)));
+                    settings.dataDir().resolve("checkpoints").toUri().toString()));
             Configuration flink = job.configuration();
             // the label job's own metrics, from Flink's Prometheus reporter
             flink.setString("metrics.reporter.prom.factory.class",

@@ -5,8 +5,8 @@ import io.takeover.schemas.Intervention;
 import io.takeover.schemas.Step;
 
 /**
- * One input record after decoding at the source: a step or an intervention (with where it came
- * from, so a refused one can be dead-lettered byte for byte), or the dead letter it became.
+ * One input record after decoding at the source: a step, an intervention (with where it came
+ * from, so a late one can be dead-lettered byte for byte), or the dead letter it became.
  */
 public class InputRecord {
 
@@ -17,10 +17,9 @@ public class InputRecord {
 
     public InputRecord() {}
 
-    static InputRecord ofStep(Step step, RawRecord source) {
+    static InputRecord ofStep(Step step) {
         InputRecord r = new InputRecord();
         r.step = step;
-        r.source = source;
         return r;
     }
 
@@ -46,17 +45,6 @@ public class InputRecord {
             return intervention.getEventTime().toEpochMilli();
         }
         return Long.MIN_VALUE;
-    }
-
-    /** The key that keeps a robot's records together: its id; a dead letter's is its source topic. */
-    public String robotKey() {
-        if (step != null) {
-            return step.getRobotId();
-        }
-        if (intervention != null) {
-            return intervention.getRobotId();
-        }
-        return deadLetter.getSourceTopic();
     }
 
     public Step getStep() { return step; }

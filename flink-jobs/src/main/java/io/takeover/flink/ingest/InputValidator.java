@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The checks an input must pass on its own before it may influence a label; whether a step fits
- * its task is {@link TaskGate}'s to say.
+ * its task is checked against the registry ({@link InputDecoder}).
  */
 public final class InputValidator implements Serializable {
 

@@ -12,6 +12,8 @@ import io.takeover.schemas.Step;
 import io.takeover.schemas.Topics;
 import io.takeover.schemas.Transition;
 import io.takeover.schemas.kafka.TopicCreator;
+import io.takeover.schemas.task.TaskRegistry;
+import io.takeover.schemas.task.TaskSpec;
 import io.takeover.schemas.wire.Codecs;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -115,8 +117,14 @@ public final class LabelBenchmark {
     }
 
     private LabelJobSettings settings(EmbeddedKafka kafka, Topics topics) {
+        float[] low = new float[actDim];
+        float[] high = new float[actDim];
+        java.util.Arrays.fill(low, -1);
+        java.util.Arrays.fill(high, 1);
+        TaskRegistry.register(kafka.connection().withTopics(topics), new TaskSpec(TASK, obsDim, actDim, low, high,
+                1000, 20), "bench", Duration.ofSeconds(30));
         return LabelJobSettings.local(kafka.connection(), dir.resolve("checkpoints-" + topics.prefix()).toUri()
-                .toString(), Map.of(TASK, new int[] {obsDim, actDim})).withTopics(topics).withParallelism(parallelism)
+                .toString()).withTopics(topics).withParallelism(parallelism)
                 .withCheckpointInterval(Duration.ofSeconds(1));
     }
 

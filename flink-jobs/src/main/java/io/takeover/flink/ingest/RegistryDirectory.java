@@ -1,0 +1,108 @@
+package io.takeover.flink.ingest;
+
+import io.takeover.schemas.kafka.KafkaConnection;
+import io.takeover.schemas.task.TaskRegistry;
+import io.takeover.schemas.task.TaskSpec;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry of tasks ({@code takeover.tasks}) as the label job's sources see it: read to its
+ * end when first used, and read to its end again when a step names a task it does not hold (at
+ * most once a second per name). A robot registers its task before it streams, so a task
+ * registered before its step was read is always found; a step of a task registered after it is
+ * refused. The registry is the state: nothing of it goes into checkpoints, and a restarted job
+ * reads it afresh. One per Kafka connection and JVM, shared by the sources' readers.
+ */
+public final class RegistryDirectory implements TaskDirectory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryDirectory.class);
+    private static final Map<KafkaConnection, RegistryDirectory> SHARED = new ConcurrentHashMap<>();
+    private static final long RECHECK_NANOS = Duration.ofSeconds(1).toNanos();
+    private static final Duration CATCH_UP = Duration.ofSeconds(10);
+
+    private final KafkaConsumer<String, byte[]> consumer; // guarded by this
+    private final List<TopicPartition> partitions;
+    private final TaskRegistry.Book book = new TaskRegistry.Book(); // guarded by this
+    private volatile Map<String, int[]> dims = Map.of();
+    private final Map<String, Long> lastLookup = new ConcurrentHashMap<>();
+
+    public static TaskDirectory.Factory factory(KafkaConnection kafka) {
+        return () -> SHARED.computeIfAbsent(kafka, RegistryDirectory::new);
+    }
+
+    private RegistryDirectory(KafkaConnection kafka) {
+        Properties props = kafka.clientProperties();
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        String topic = kafka.topics().tasks();
+        partitions = consumer.partitionsFor(topic, CATCH_UP).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        if (partitions.isEmpty()) {
+            throw new IllegalStateException("topic " + topic + " does not exist: create the topics first "
+                    + "(takeover topics create)");
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        catchUp();
+    }
+
+    @Override
+    public int[] dims(String task) {
+        int[] known = dims.get(task);
+        if (known != null) {
+            return known;
+        }
+        long now = System.nanoTime();
+        Long last = lastLookup.get(task);
+        if (last == null || now - last >= RECHECK_NANOS) {
+            lastLookup.put(task, now);
+            catchUp();
+        }
+        return dims.get(task);
+    }
+
+    @Override
+    public Set<String> names() {
+        return new TreeSet<>(dims.keySet());
+    }
+
+    /** Reads the registry to its end as of now. */
+    private synchronized void catchUp() {
+        try {
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, CATCH_UP);
+            long deadline = System.nanoTime() + CATCH_UP.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    String refusal = book.apply(r.key(), r.value());
+                    if (refusal != null) {
+                        LOG.warn("task registration at offset {} refused: {}", r.offset(), refusal);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not read the registry of tasks to its end: {}", e.toString());
+        }
+        Map<String, int[]> next = new HashMap<>();
+        for (TaskSpec spec : book.tasks().values()) {
+            next.put(spec.name(), new int[] {spec.obsDim(), spec.actDim()});
+        }
+        dims = Map.copyOf(next);
+    }
+}
