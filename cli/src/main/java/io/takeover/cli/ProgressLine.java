@@ -15,8 +15,15 @@ public final class ProgressLine {
 
     public static String format(long elapsedSeconds, long newestVersion, Map<Long, Totals> byVersion, long replaySize,
             double learnerStepsPerSecond, long gradientSteps, long updatesBehind) {
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "[%4ds] policy v%d", elapsedSeconds,
-                newestVersion));
+        return format(null, elapsedSeconds, newestVersion, byVersion, replaySize, learnerStepsPerSecond, gradientSteps,
+                updatesBehind);
+    }
+
+    /** @param task named on the line when more than one task learns (null: not named) */
+    public static String format(String task, long elapsedSeconds, long newestVersion, Map<Long, Totals> byVersion,
+            long replaySize, double learnerStepsPerSecond, long gradientSteps, long updatesBehind) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "[%4ds] %spolicy v%d", elapsedSeconds,
+                task == null ? "" : task + ": ", newestVersion));
         if (byVersion.isEmpty()) {
             line.append(" | no fleet statistics yet");
         }

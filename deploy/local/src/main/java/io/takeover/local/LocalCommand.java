@@ -5,6 +5,7 @@ import io.takeover.cli.DurationConverter;
 import io.takeover.cli.KafkaClientOptions;
 import io.takeover.cli.OperatorOptions;
 import io.takeover.cli.ProgressLine;
+import io.takeover.runtime.LearnerWorker;
 import io.takeover.cli.Subcommand;
 import io.takeover.learner.Algorithm;
 import io.takeover.learner.LearnerSettings;
@@ -13,6 +14,7 @@ import io.takeover.local.LocalStack;
 import io.takeover.replay.store.ReplaySettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -121,10 +123,19 @@ public final class LocalCommand implements Runnable, Subcommand {
                 if (stop.await(Math.max(wait, 0), TimeUnit.NANOSECONDS)) {
                     return;
                 }
-                System.out.println(ProgressLine.format((System.nanoTime() - started) / 1_000_000_000L,
-                        stack.learner().publishedVersion(), stack.board().totals(), stack.replay().table(TableName.ONLINE).size(),
-                        stack.learner().stepsPerSecond(), stack.learner().gradientSteps(),
-                        stack.learner().updatesBehind()));
+                long elapsed = (System.nanoTime() - started) / 1_000_000_000L;
+                Map<String, LearnerWorker> outside = stack.outsideTaskWorkers();
+                if (robots > 0 || outside.isEmpty()) {
+                    System.out.println(ProgressLine.format(outside.isEmpty() ? null : task, elapsed,
+                            stack.learner().publishedVersion(), stack.board().totals(),
+                            stack.replay().table(TableName.ONLINE).size(), stack.learner().stepsPerSecond(),
+                            stack.learner().gradientSteps(), stack.learner().updatesBehind()));
+                }
+                // the tasks outside robots registered, each with its own learner
+                outside.forEach((name, worker) -> System.out.println(ProgressLine.format(name, elapsed,
+                        worker.learner().publishedVersion(), worker.board().totals(),
+                        worker.replay().table(TableName.ONLINE).size(), worker.learner().stepsPerSecond(),
+                        worker.learner().gradientSteps(), worker.learner().updatesBehind())));
                 if (stack.learner().failure() != null) {
                     System.out.println("The learner stopped: " + stack.learner().failure()
                             + " (details in the log); the rest keeps running.");

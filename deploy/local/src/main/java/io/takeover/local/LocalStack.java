@@ -28,6 +28,7 @@ import io.takeover.schemas.task.TaskRegistry;
 import io.takeover.schemas.kafka.TopicCreator;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
@@ -208,7 +209,14 @@ public final class LocalStack implements AutoCloseable {
 
     /** The learner of a task registered by an outside robot, once it runs; empty before. */
     public Optional<Learner> learnerOf(String task) {
-        return Optional.ofNullable(taskLearners.running().get(task)).map(r -> r.worker().learner());
+        return Optional.ofNullable(outsideTaskWorkers().get(task)).map(LearnerWorker::learner);
+    }
+
+    /** The replay, learner and statistics of every task outside robots registered, by task, sorted. */
+    public Map<String, LearnerWorker> outsideTaskWorkers() {
+        Map<String, LearnerWorker> workers = new java.util.TreeMap<>();
+        taskLearners.running().forEach((task, running) -> workers.put(task, running.worker()));
+        return workers;
     }
 
     /** The simulated fleet, or null with {@code --robots 0}. */
