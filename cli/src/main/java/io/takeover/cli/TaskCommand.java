@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "task", mixinStandardHelpOptions = true,
         description = "Register, list and show tasks: what robots of a task observe and do, registered once and "
                 + "read by the label job, replay, learner and fleet.",
-        subcommands = {TaskCommand.Register.class, TaskCommand.List.class, TaskCommand.Show.class})
+        subcommands = {TaskCommand.Register.class, TaskCommand.Listing.class, TaskCommand.Show.class})
 final class TaskCommand implements Runnable {
 
     @Override
@@ -56,7 +56,7 @@ final class TaskCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "The registered tasks, one per line.")
-    static final class List implements Callable<Integer> {
+    static final class Listing implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;
 

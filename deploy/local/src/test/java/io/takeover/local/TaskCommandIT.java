@@ -115,11 +115,8 @@ class TaskCommandIT {
                 control_hz: fast
                 colour: red
                 """);
-        Result result = takeover("task", "register", bad.toString());
-        assertEquals(1, result.exit());
-        for (String reason : new String[] {"unknown field 'colour'", "'control_hz' must be a number"}) {
-            assertTrue(result.err().contains(reason), "missing '" + reason + "' in: " + result.err());
-        }
+        assertRefusedSaying(takeover("task", "register", bad.toString()), "unknown field 'colour'",
+                "'control_hz' must be a number");
         Path wrong = Files.writeString(dir.resolve("wrong.yaml"), """
                 name: Bad Name
                 obs_dim: 0
@@ -130,13 +127,17 @@ class TaskCommandIT {
                 control_hz: 50
                 observation_names: [a, a]
                 """);
-        Result refused = takeover("task", "register", wrong.toString());
-        assertEquals(1, refused.exit());
-        for (String reason : new String[] {"must match [a-z0-9]", "obs_dim 0 must be 1 to 4096",
-            "action 0 has bounds [1.0, -1.0]", "max_episode_steps 0", "observation_names must be empty or have 0"}) {
-            assertTrue(refused.err().contains(reason), "missing '" + reason + "' in: " + refused.err());
-        }
+        assertRefusedSaying(takeover("task", "register", wrong.toString()), "must match [a-z0-9]",
+                "obs_dim 0 must be 1 to 4096", "action 0 has bounds [1.0, -1.0]", "max_episode_steps 0",
+                "observation_names must be empty or have 0");
         assertTrue(TaskRegistry.read(KafkaConnection.to(kafka.bootstrapServers()), Duration.ofSeconds(30)).tasks()
                 .keySet().stream().noneMatch(n -> n.contains("Bad")), "nothing was registered");
+    }
+
+    static void assertRefusedSaying(Result result, String... reasons) {
+        assertEquals(1, result.exit());
+        for (String reason : reasons) {
+            assertTrue(result.err().contains(reason), "missing '" + reason + "' in: " + result.err());
+        }
     }
 }

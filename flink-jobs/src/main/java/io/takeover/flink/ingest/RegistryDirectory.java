@@ -7,16 +7,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +28,8 @@ public final class RegistryDirectory implements TaskDirectory {
     private static final long RECHECK_NANOS = Duration.ofSeconds(1).toNanos();
     private static final Duration CATCH_UP = Duration.ofSeconds(10);
 
-    private final KafkaConsumer<String, byte[]> consumer; // guarded by this
-    private final List<TopicPartition> partitions;
-    private final TaskRegistry.Book book = new TaskRegistry.Book(); // guarded by this
+    private final TaskRegistry.Reader reader; // guarded by this
+    private int refusalsLogged; // guarded by this
     private volatile Map<String, int[]> dims = Map.of();
     private final Map<String, Long> lastLookup = new ConcurrentHashMap<>();
 
@@ -46,19 +38,7 @@ public final class RegistryDirectory implements TaskDirectory {
     }
 
     private RegistryDirectory(KafkaConnection kafka) {
-        Properties props = kafka.clientProperties();
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        String topic = kafka.topics().tasks();
-        partitions = consumer.partitionsFor(topic, CATCH_UP).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-        if (partitions.isEmpty()) {
-            throw new IllegalStateException("topic " + topic + " does not exist: create the topics first "
-                    + "(takeover topics create)");
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        reader = new TaskRegistry.Reader(kafka, CATCH_UP);
         catchUp();
     }
 
@@ -84,23 +64,18 @@ public final class RegistryDirectory implements TaskDirectory {
 
     /** Reads the registry to its end as of now. */
     private synchronized void catchUp() {
+        TaskRegistry.Snapshot registry;
         try {
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, CATCH_UP);
-            long deadline = System.nanoTime() + CATCH_UP.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
-                    && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    String refusal = book.apply(r.key(), r.value());
-                    if (refusal != null) {
-                        LOG.warn("task registration at offset {} refused: {}", r.offset(), refusal);
-                    }
-                }
-            }
+            registry = reader.catchUp(CATCH_UP);
         } catch (RuntimeException e) {
             LOG.warn("could not read the registry of tasks to its end: {}", e.toString());
+            return;
         }
+        List<String> refused = registry.refused();
+        refused.subList(refusalsLogged, refused.size()).forEach(r -> LOG.warn("task registration refused: {}", r));
+        refusalsLogged = refused.size();
         Map<String, int[]> next = new HashMap<>();
-        for (TaskSpec spec : book.tasks().values()) {
+        for (TaskSpec spec : registry.tasks().values()) {
             next.put(spec.name(), new int[] {spec.obsDim(), spec.actDim()});
         }
         dims = Map.copyOf(next);

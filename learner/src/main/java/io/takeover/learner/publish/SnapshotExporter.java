@@ -1,5 +1,7 @@
 package io.takeover.learner.publish;
 
+import static io.takeover.schemas.wire.FloatLists.boxed;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -58,11 +60,4 @@ public final class SnapshotExporter {
                 .setWeightsSha256(PolicyTensors.sha256(weights)).setLearnerStats(stats).build();
     }
 
-    private static List<Float> boxed(float[] values) {
-        List<Float> list = new ArrayList<>(values.length);
-        for (float v : values) {
-            list.add(v);
-        }
-        return list;
-    }
 }

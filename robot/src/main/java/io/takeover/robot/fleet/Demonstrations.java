@@ -1,5 +1,7 @@
 package io.takeover.robot.fleet;
 
+import static io.takeover.schemas.wire.FloatLists.boxed;
+
 import io.takeover.robot.operator.ScriptedOperator;
 import io.takeover.robot.task.Environment;
 import io.takeover.schemas.task.TaskSpec;
@@ -55,14 +57,6 @@ public final class Demonstrations {
             successes += env.succeeded() ? 1 : 0;
         }
         return new Recorded(transitions, episodes, successes);
-    }
-
-    private static List<Float> boxed(float[] values) {
-        List<Float> list = new ArrayList<>(values.length);
-        for (float v : values) {
-            list.add(v);
-        }
-        return list;
     }
 
     private Demonstrations() {}

@@ -1,5 +1,7 @@
 package io.takeover.robot.fleet;
 
+import static io.takeover.schemas.wire.FloatLists.boxed;
+
 import io.takeover.robot.operator.ScriptedOperator;
 import io.takeover.robot.policy.MlpPolicy;
 import io.takeover.robot.sdk.PolicySource;
@@ -11,7 +13,6 @@ import io.takeover.schemas.Intervention;
 import io.takeover.schemas.InterventionKind;
 import io.takeover.schemas.Step;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -129,11 +130,4 @@ public final class SimulatedRobot {
                 .setSuccess(success).build();
     }
 
-    private static List<Float> boxed(float[] values) {
-        List<Float> list = new ArrayList<>(values.length);
-        for (float v : values) {
-            list.add(v);
-        }
-        return list;
-    }
 }

@@ -1,5 +1,7 @@
 package io.takeover.robot.policy;
 
+import static io.takeover.schemas.wire.FloatLists.unboxed;
+
 import io.takeover.schemas.PolicySnapshot;
 import io.takeover.schemas.WeightTensor;
 import io.takeover.schemas.policy.PolicyTensors;
@@ -37,13 +39,13 @@ public final class MlpPolicy {
         this.weights = weights;
         this.biases = biases;
         this.widths = widths;
-        this.obsMean = toArray(snapshot.getObsMean());
-        this.obsInvStd = toArray(snapshot.getObsStd());
+        this.obsMean = unboxed(snapshot.getObsMean());
+        this.obsInvStd = unboxed(snapshot.getObsStd());
         for (int i = 0; i < obsInvStd.length; i++) {
             obsInvStd[i] = 1f / obsInvStd[i];
         }
-        this.actionLow = toArray(snapshot.getActionLow());
-        this.actionHigh = toArray(snapshot.getActionHigh());
+        this.actionLow = unboxed(snapshot.getActionLow());
+        this.actionHigh = unboxed(snapshot.getActionHigh());
     }
 
     /** Verifies the snapshot against the task (checksum, dimensions, architecture) and loads it. */
@@ -191,11 +193,4 @@ public final class MlpPolicy {
         }
     }
 
-    private static float[] toArray(List<Float> values) {
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
-        }
-        return out;
-    }
 }

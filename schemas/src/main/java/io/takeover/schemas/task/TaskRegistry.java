@@ -97,37 +97,62 @@ public final class TaskRegistry {
 
     /** Reads the whole topic, to its end as of now. */
     public static Snapshot read(KafkaConnection kafka, Duration timeout) {
-        Book book = new Book();
-        List<String> refused = new ArrayList<>();
-        String topic = kafka.topics().tasks();
-        Properties props = kafka.clientProperties();
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            if (partitions.isEmpty()) {
-                throw new IllegalStateException("topic " + topic + " does not exist on " + kafka.bootstrapServers()
-                        + ": create the topics first (takeover topics create)");
+        try (Reader reader = new Reader(kafka, timeout)) {
+            return reader.catchUp(timeout);
+        }
+    }
+
+    /** The topic, read from its beginning, and on to its end again at each {@link #catchUp}. Not thread-safe. */
+    public static final class Reader implements AutoCloseable {
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final String topic;
+        private final List<TopicPartition> partitions;
+        private final Book book = new Book();
+        private final List<String> refused = new ArrayList<>();
+
+        public Reader(KafkaConnection kafka, Duration timeout) {
+            Properties props = kafka.clientProperties();
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+            topic = kafka.topics().tasks();
+            try {
+                partitions = consumer.partitionsFor(topic, timeout).stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+                if (partitions.isEmpty()) {
+                    throw new IllegalStateException("topic " + topic + " does not exist on "
+                            + kafka.bootstrapServers() + ": create the topics first (takeover topics)");
+                }
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+            } catch (RuntimeException e) {
+                consumer.close();
+                throw e;
             }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        }
+
+        /** Reads on to the end of the topic as of now: the tasks then, and every registration refused so far. */
+        public Snapshot catchUp(Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
                 }
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     String refusal = book.apply(r.key(), r.value());
                     if (refusal != null) {
                         refused.add("offset " + r.offset() + ": " + refusal);
                     }
                 }
             }
+            return new Snapshot(Map.copyOf(book.tasks()), List.copyOf(refused));
         }
-        return new Snapshot(Map.copyOf(book.tasks()), List.copyOf(refused));
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.takeover.schemas.task;
 
+import static io.takeover.schemas.wire.FloatLists.boxed;
+import static io.takeover.schemas.wire.FloatLists.unboxed;
+
 import io.takeover.schemas.TaskRegistration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -132,32 +135,16 @@ public record TaskSpec(String name, int obsDim, int actDim, float[] actionLow, f
 
     public TaskRegistration toWire(String registeredBy, Instant registeredAt) {
         return TaskRegistration.newBuilder().setName(name).setObsDim(obsDim).setActDim(actDim)
-                .setActionLow(floats(actionLow)).setActionHigh(floats(actionHigh)).setMaxEpisodeSteps(maxSteps)
+                .setActionLow(boxed(actionLow)).setActionHigh(boxed(actionHigh)).setMaxEpisodeSteps(maxSteps)
                 .setControlHz(controlHz).setObservationNames(observationNames).setActionNames(actionNames)
-                .setObservationMean(floats(observationMean)).setObservationStd(floats(observationStd))
+                .setObservationMean(boxed(observationMean)).setObservationStd(boxed(observationStd))
                 .setDescription(description).setRegisteredBy(registeredBy).setRegisteredAt(registeredAt).build();
     }
 
     public static TaskSpec fromWire(TaskRegistration r) {
-        return new TaskSpec(r.getName(), r.getObsDim(), r.getActDim(), floats(r.getActionLow()),
-                floats(r.getActionHigh()), r.getMaxEpisodeSteps(), r.getControlHz(), r.getObservationNames(),
-                r.getActionNames(), floats(r.getObservationMean()), floats(r.getObservationStd()), r.getDescription());
-    }
-
-    private static List<Float> floats(float[] values) {
-        List<Float> list = new ArrayList<>(values.length);
-        for (float v : values) {
-            list.add(v);
-        }
-        return list;
-    }
-
-    private static float[] floats(List<Float> values) {
-        float[] array = new float[values.size()];
-        for (int i = 0; i < array.length; i++) {
-            array[i] = values.get(i);
-        }
-        return array;
+        return new TaskSpec(r.getName(), r.getObsDim(), r.getActDim(), unboxed(r.getActionLow()),
+                unboxed(r.getActionHigh()), r.getMaxEpisodeSteps(), r.getControlHz(), r.getObservationNames(),
+                r.getActionNames(), unboxed(r.getObservationMean()), unboxed(r.getObservationStd()), r.getDescription());
     }
 
     @Override
