@@ -20,6 +20,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import io.takeover.schemas.policy.TrustedKeys;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** {@code takeover fleet}: simulated robots and their operators against any Kafka. */
@@ -60,6 +62,11 @@ final class FleetCommand implements Runnable {
                     + "come from the nearest replica; TAKEOVER_CLIENT_RACK (default: from the partition leader).")
     String clientRack;
 
+    @Option(names = "--trusted-keys", required = true, split = ",", defaultValue = "${env:TAKEOVER_TRUSTED_KEYS}",
+            description = "Public keys (NAME.pub) or directories of them whose signed policies the robots run; two "
+                    + "during a key rotation; TAKEOVER_TRUSTED_KEYS (comma-separated).")
+    List<Path> trustedKeys;
+
     @Option(names = "--metrics-port", defaultValue = "${env:TAKEOVER_METRICS_PORT:-9465}",
             description = "Port serving the robots' Prometheus metrics at /metrics; TAKEOVER_METRICS_PORT "
                     + "(default ${DEFAULT-VALUE}; 0: any free port).")
@@ -98,7 +105,8 @@ final class FleetCommand implements Runnable {
         Runtime.getRuntime().addShutdownHook(hook);
         PrometheusRegistry metrics = new PrometheusRegistry();
         KafkaConnection connection = kafka.connection();
-        try (PolicySubscriber policies = new PolicySubscriber(connection, spec, clientRack);
+        try (PolicySubscriber policies = new PolicySubscriber(connection, spec,
+                TrustedKeys.read(trustedKeys), clientRack);
                 KafkaOutbox outbox = new KafkaOutbox(connection, KafkaOutbox.Settings.in(spoolDir));
                 Fleet fleet = new Fleet(settings, policies, outbox);
                 HTTPServer server = HTTPServer.builder().port(metricsPort).registry(metrics).buildAndStart()) {

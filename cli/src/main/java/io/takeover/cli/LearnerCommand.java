@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import io.takeover.schemas.policy.SigningKey;
 import picocli.CommandLine.Option;
 
 /** {@code takeover learner}: one task's replay and learner as a process of its own, against any Kafka. */
@@ -36,6 +37,11 @@ final class LearnerCommand implements Runnable {
             description = "The task this learner improves: any registered task (takeover task list); TAKEOVER_TASK "
                     + "(default ${DEFAULT-VALUE}).")
     String task;
+
+    @Option(names = "--signing-key", required = true, defaultValue = "${env:TAKEOVER_SIGNING_KEY}",
+            description = "The Ed25519 key every published policy is signed with (NAME.key from takeover keys "
+                    + "generate); robots run only policies a key they trust signed; TAKEOVER_SIGNING_KEY.")
+    Path signingKey;
 
     @Option(names = "--data-dir", defaultValue = "${env:TAKEOVER_DATA_DIR:-.takeover/learner}",
             description = "Replay store and learner checkpoints; TAKEOVER_DATA_DIR (default ${DEFAULT-VALUE}).")
@@ -135,7 +141,7 @@ final class LearnerCommand implements Runnable {
                 minReplay, publishEvery, publishInterval,
                 Algorithm.of(algorithm).settings(SacSettings.DEFAULT.hidden(), batchSize, critics,
                         SacSettings.DEFAULT.seed()), ComputeDevice.of(device),
-                updatesPerEnvStep, BatchMix.of(batchMix), null);
+                updatesPerEnvStep, BatchMix.of(batchMix), null, SigningKey.read(signingKey));
         CountDownLatch stop = new CountDownLatch(1);
         try (LearnerWorker worker = LearnerWorker.start(connection, settings, metrics);
                 HTTPServer server = HTTPServer.builder().port(metricsPort).registry(metrics).buildAndStart()) {

@@ -1,5 +1,6 @@
 package io.takeover.flink;
 
+import io.takeover.schemas.kafka.KafkaAccess;
 import io.takeover.flink.ingest.InputDeserializer;
 import io.takeover.flink.ingest.InputRecord;
 import io.takeover.flink.sink.KeyedWireSerializer;
@@ -32,7 +33,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  */
 public final class LabelJob {
 
-    public static final String NAME = "takeover-label";
+    public static final String NAME = KafkaAccess.LABEL_JOB_IDS;
 
     /**
      * What Flink's Prometheus reporter should export of this job ({@code metrics.reporter.prom.filter.includes}):

@@ -1,6 +1,7 @@
 package io.takeover.learner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import io.takeover.schemas.policy.SigningKey;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.config.EscapingScheme;
@@ -37,7 +38,7 @@ class LearnerMetricsIT {
             TopicCreator.createAll(kafka.connection(), 1);
             try (ReplayStore replay = ReplayStore.open(ReplaySettings.defaults(dir.resolve("replay"), "pendulum", 3, 1,
                             10_000, 1));
-                    PolicyPublisher publisher = new PolicyPublisher(kafka.connection())) {
+                    PolicyPublisher publisher = new PolicyPublisher(kafka.connection(), SigningKey.generate())) {
                 insert(replay, 0, 500);
                 SacSettings sac = SacSettings.DEFAULT.withHidden(16).withBatchSize(32).withCritics(2);
                 try (Learner learner = new Learner(LearnerSettings.of("pendulum", 3, new float[] {-2}, new float[] {2},
@@ -78,7 +79,7 @@ class LearnerMetricsIT {
             TopicCreator.createAll(kafka.connection(), 1);
             try (ReplayStore replay = ReplayStore.open(ReplaySettings.defaults(dir.resolve("replay"), "pendulum", 3, 1,
                             10_000, 1));
-                    PolicyPublisher publisher = new PolicyPublisher(kafka.connection())) {
+                    PolicyPublisher publisher = new PolicyPublisher(kafka.connection(), SigningKey.generate())) {
                 insert(replay, 0, 200);
                 SacSettings sac = SacSettings.DEFAULT.withHidden(16).withBatchSize(32).withCritics(2);
                 try (Learner learner = new Learner(LearnerSettings.of("pendulum", 3, new float[] {-2}, new float[] {2},

@@ -21,6 +21,7 @@ import io.takeover.replay.store.ReplayStore;
 import io.takeover.schemas.task.TaskSpec;
 import io.takeover.runtime.metrics.FleetMetrics;
 import io.takeover.schemas.kafka.KafkaConnection;
+import io.takeover.schemas.policy.SigningKey;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -45,10 +46,11 @@ public final class LearnerWorker implements AutoCloseable {
      * @param mix           how RLIF's batches are drawn from the tables
      * @param priorData     called once, when the prior table is empty, for data to put there first
      *                      (e.g. demonstrations); none when null
+     * @param signingKey    signs every published policy
      */
     public record Settings(TaskSpec task, Path dataDir, long replayCapacity, long minReplaySize, int publishEvery,
             Duration publishInterval, AgentSettings agent, ComputeDevice device, double updatesPerEnvStep,
-            BatchMix mix, Supplier<List<Transition>> priorData) {}
+            BatchMix mix, Supplier<List<Transition>> priorData, SigningKey signingKey) {}
 
     private final StartedParts started = new StartedParts();
     private final ReplayStore replay;
@@ -71,7 +73,7 @@ public final class LearnerWorker implements AutoCloseable {
             TransitionIngest ingest = track(new TransitionIngest(kafka, replay).start());
             ReplayMetrics.register(metrics, replay, ingest);
 
-            PolicyPublisher publisher = track(new PolicyPublisher(kafka));
+            PolicyPublisher publisher = track(new PolicyPublisher(kafka, settings.signingKey()));
             learner = track(new Learner(LearnerSettings.of(task.name(), task.obsDim(), task.actionLow(),
                     task.actionHigh(), settings.agent(), settings.minReplaySize(), settings.dataDir().resolve("learner"))
                     .withPublishEvery(settings.publishEvery()).withPublishInterval(settings.publishInterval())

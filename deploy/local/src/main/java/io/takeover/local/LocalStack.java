@@ -26,7 +26,10 @@ import io.takeover.runtime.metrics.RobotMetrics;
 import io.takeover.schemas.kafka.KafkaConnection;
 import io.takeover.schemas.task.TaskRegistry;
 import io.takeover.schemas.kafka.TopicCreator;
+import io.takeover.schemas.policy.SigningKey;
+import io.takeover.schemas.policy.TrustedKeys;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +68,7 @@ public final class LocalStack implements AutoCloseable {
     private volatile String savedTo;
     private final PolicySubscriber subscriber;
     private final TaskLearners taskLearners;
+    private TrustedKeys trustedKeys;
     private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(30);
 
     private LocalStack(LocalSettings settings) throws Exception {
@@ -77,6 +81,11 @@ public final class LocalStack implements AutoCloseable {
             for (TaskSpec spec : Simulators.specs()) {
                 TaskRegistry.register(connection, spec, "takeover local", REGISTRY_TIMEOUT);
             }
+
+            // the learners sign every policy with the stack's own key; its robots trust every key in keys/
+            Path keys = settings.dataDir().resolve("keys");
+            SigningKey signingKey = SigningKey.readOrGenerate(keys, "local");
+            trustedKeys = TrustedKeys.read(List.of(keys));
 
             LabelJobResume resume = new LabelJobResume(settings.dataDir().resolve("checkpoints"),
                     settings.dataDir().resolve("savepoints"));
@@ -106,16 +115,16 @@ public final class LocalStack implements AutoCloseable {
                     ComputeDevice.CPU, settings.updatesPerEnvStep(), BatchMix.SYMMETRIC, () -> Demonstrations.record(
                             () -> Simulators.create(task.name()), ScriptedOperator.forTask("demonstrator",
                                     task.name(), settings.operator(), new Random(settings.seed())),
-                            settings.demonstrations(), settings.seed() + 1).transitions()), metrics));
+                            settings.demonstrations(), settings.seed() + 1).transitions(), signingKey), metrics));
             CheckpointMetrics.register(metrics, restPort, jobClient.getJobID().toString());
             metricsServer = track(HTTPServer.builder().port(settings.metricsPort()).registry(metrics).buildAndStart());
-            taskLearners = track(new TaskLearners(connection, settings, line -> {
+            taskLearners = track(new TaskLearners(connection, settings, signingKey, line -> {
                 LOG.info(line);
                 System.out.println(line);
             }).start());
 
             if (settings.robots() > 0) {
-                subscriber = track(new PolicySubscriber(connection, task));
+                subscriber = track(new PolicySubscriber(connection, task, trustedKeys));
                 KafkaOutbox outbox = track(new KafkaOutbox(connection, KafkaOutbox.Settings.in(settings.dataDir().resolve("outbox"))));
                 fleet = track(new Fleet(new FleetSettings(settings.robots(), task.name(), settings.hz(), settings.seed(),
                         "robot-", settings.operator()), subscriber, outbox));
@@ -193,6 +202,11 @@ public final class LocalStack implements AutoCloseable {
     /** How every part of this stack reaches its broker: servers, client properties, topic prefix. */
     public KafkaConnection connection() {
         return connection;
+    }
+
+    /** The public keys robots of this stack trust: {@code DATA/keys/*.pub}, the stack's own among them. */
+    public TrustedKeys trustedKeys() {
+        return trustedKeys;
     }
 
     public ReplayStore replay() {

@@ -6,6 +6,7 @@ import io.takeover.replay.store.BatchMix;
 import io.takeover.robot.task.Simulators;
 import io.takeover.runtime.LearnerWorker;
 import io.takeover.schemas.kafka.KafkaConnection;
+import io.takeover.schemas.policy.SigningKey;
 import io.takeover.schemas.kafka.TopicFollower;
 import io.takeover.schemas.task.TaskRegistry;
 import io.takeover.schemas.task.TaskSpec;
@@ -36,6 +37,7 @@ final class TaskLearners implements AutoCloseable {
 
     private final KafkaConnection kafka;
     private final LocalSettings settings;
+    private final SigningKey signingKey;
     private final Set<String> skip;
     private final Consumer<String> announce;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -44,9 +46,10 @@ final class TaskLearners implements AutoCloseable {
     private volatile boolean closed;
 
     /** @param announce told one line per learner started, for the person running the stack */
-    TaskLearners(KafkaConnection kafka, LocalSettings settings, Consumer<String> announce) {
+    TaskLearners(KafkaConnection kafka, LocalSettings settings, SigningKey signingKey, Consumer<String> announce) {
         this.kafka = kafka;
         this.settings = settings;
+        this.signingKey = signingKey;
         this.skip = Set.copyOf(Simulators.specs().stream().map(TaskSpec::name).toList());
         this.announce = announce;
         this.follower = new TopicFollower(kafka, kafka.topics().tasks(), new Properties(), Map.of(), records -> {
@@ -81,7 +84,7 @@ final class TaskLearners implements AutoCloseable {
                     settings.publishEvery(), Duration.ofSeconds(LearnerSettings.PUBLISH_INTERVAL_SECONDS),
                     settings.algorithm().settings(settings.hidden(), settings.batchSize(), settings.critics(),
                             settings.seed()),
-                    ComputeDevice.CPU, settings.updatesPerEnvStep(), BatchMix.SYMMETRIC, null), metrics);
+                    ComputeDevice.CPU, settings.updatesPerEnvStep(), BatchMix.SYMMETRIC, null, signingKey), metrics);
             HTTPServer server = HTTPServer.builder().port(0).registry(metrics).buildAndStart();
             announce.accept("learning task " + task.name() + " (registered by a robot; obs " + task.obsDim()
                     + ", act " + task.actDim() + "); its metrics: http://localhost:" + server.getPort() + "/metrics");

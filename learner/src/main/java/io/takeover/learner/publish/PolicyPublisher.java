@@ -2,6 +2,8 @@ package io.takeover.learner.publish;
 
 import io.takeover.schemas.PolicySnapshot;
 import io.takeover.schemas.kafka.KafkaConnection;
+import io.takeover.schemas.policy.PolicySignature;
+import io.takeover.schemas.policy.SigningKey;
 import io.takeover.schemas.wire.Codecs;
 import io.takeover.schemas.wire.WireFormatException;
 import java.time.Duration;
@@ -23,15 +25,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Appends policy snapshots to {@code takeover.policies}, keyed by task; waits for the broker's ack. */
+/**
+ * Signs policy snapshots with the learner's key and appends them to {@code takeover.policies},
+ * keyed by task; waits for the broker's ack. Robots run only what a key they trust signed.
+ */
 public final class PolicyPublisher implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConnection kafka;
+    private final SigningKey key;
     private final String topic;
 
-    public PolicyPublisher(KafkaConnection kafka) {
+    public PolicyPublisher(KafkaConnection kafka, SigningKey key) {
         this.kafka = kafka;
+        this.key = java.util.Objects.requireNonNull(key, "a policy signing key (takeover keys generate)");
         this.topic = kafka.topics().policies();
         Properties props = kafka.clientProperties();
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -40,10 +47,11 @@ public final class PolicyPublisher implements AutoCloseable {
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
+    /** Signs the snapshot and publishes it. */
     public void publish(PolicySnapshot snapshot) {
+        byte[] signed = Codecs.POLICY_SNAPSHOT.encode(PolicySignature.sign(snapshot, key));
         try {
-            producer.send(new ProducerRecord<>(topic, snapshot.getTask(), Codecs.POLICY_SNAPSHOT.encode(snapshot)))
-                    .get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, snapshot.getTask(), signed)).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot publish policy " + snapshot.getTask() + " v" + snapshot.getVersion()
                     + " to " + topic + ": " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package io.takeover.learner.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import io.takeover.schemas.policy.SigningKey;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,7 +59,7 @@ class LearnerCrashIT {
             first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 
             long lastVersion;
-            try (PolicyPublisher publisher = new PolicyPublisher(kafka.connection())) {
+            try (PolicyPublisher publisher = new PolicyPublisher(kafka.connection(), SigningKey.generate())) {
                 lastVersion = publisher.lastPublishedVersion("pendulum");
             }
             LearnerCheckpoint checkpoint = LearnerCheckpoint.read(checkpoints, "pendulum", Algorithm.RLIF);

@@ -1,6 +1,7 @@
 package io.takeover.learner.checkpoint;
 
 import io.takeover.replay.table.TableName;
+import io.takeover.schemas.policy.SigningKey;
 import io.takeover.learner.Learner;
 import io.takeover.learner.LearnerSettings;
 import io.takeover.learner.publish.PolicyPublisher;
@@ -19,7 +20,7 @@ public final class LearnerProcess {
 
     public static void main(String[] args) throws Exception {
         try (ReplayStore replay = ReplayStore.open(replaySettings(Path.of(args[1])));
-                PolicyPublisher publisher = new PolicyPublisher(KafkaConnection.to(args[0]));
+                PolicyPublisher publisher = new PolicyPublisher(KafkaConnection.to(args[0]), SigningKey.generate());
                 Learner learner = new Learner(LearnerSettings.of("pendulum", 3, new float[] {-2}, new float[] {2}, SAC,
                         100, Path.of(args[2])).withPublishEvery(25).withCheckpointEvery(25), replay, publisher)
                         .start()) {

@@ -1,6 +1,7 @@
 package io.takeover.learner.publish;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import io.takeover.schemas.policy.SigningKey;
 
 import io.takeover.kafka.EmbeddedKafka;
 import io.takeover.schemas.PolicySnapshot;
@@ -19,14 +20,14 @@ class PolicyPublisherIT {
     void aRestartedLearnerFindsTheLastVersionOfItsTaskOnTheTopic(@TempDir Path dir) {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
             TopicCreator.createAll(kafka.connection(), 1);
-            try (PolicyPublisher publisher = new PolicyPublisher(kafka.connection())) {
+            try (PolicyPublisher publisher = new PolicyPublisher(kafka.connection(), SigningKey.generate())) {
                 assertEquals(0, publisher.lastPublishedVersion("pendulum"), "nothing published yet");
                 for (long v = 1; v <= 3; v++) {
                     publisher.publish(snapshot("pendulum", v));
                 }
                 publisher.publish(snapshot("reacher", 9));
             }
-            try (PolicyPublisher restarted = new PolicyPublisher(kafka.connection())) {
+            try (PolicyPublisher restarted = new PolicyPublisher(kafka.connection(), SigningKey.generate())) {
                 assertEquals(3, restarted.lastPublishedVersion("pendulum"));
                 assertEquals(9, restarted.lastPublishedVersion("reacher"));
             }

@@ -73,7 +73,7 @@ public final class MlpPolicy {
         String sha = PolicyTensors.sha256(snapshot.getWeights());
         if (!sha.equals(snapshot.getWeightsSha256())) {
             throw new InvalidPolicyException(where + "weights sha256 " + sha + " differs from the declared "
-                    + snapshot.getWeightsSha256() + " (corrupt or tampered)");
+                    + snapshot.getWeightsSha256() + " (corrupt; tampering is what the signature catches)");
         }
         Map<String, WeightTensor> byName = new HashMap<>();
         for (WeightTensor t : snapshot.getWeights()) {

@@ -8,6 +8,11 @@ import io.takeover.schemas.kafka.KafkaConnection;
 import io.takeover.schemas.kafka.TopicFollower;
 import io.takeover.schemas.wire.Codecs;
 import io.takeover.schemas.wire.WireFormatException;
+import io.takeover.schemas.policy.PolicyRefusal;
+import io.takeover.schemas.policy.PolicySignature;
+import io.takeover.schemas.policy.RefusedPolicyException;
+import io.takeover.schemas.policy.TrustedKeys;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Properties;
@@ -22,9 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows {@code takeover.policies} for one task from the beginning of the compacted topic,
  * verifies every snapshot, and swaps in each newer version atomically: robots read
- * {@link #current()} between two control steps. A bad snapshot is refused with its reason
- * and the last good version stays. A version can be pinned: the robots then stay on it while
- * newer ones are verified and kept.
+ * {@link #current()} between two control steps. A snapshot runs only if a trusted key signed
+ * it, its version is newer than every one verified before, and it fits the task; otherwise it
+ * is refused with its reason ({@link PolicyRefusal}), counted, and the last good version stays.
+ * A version can be pinned: the robots then stay on it while newer ones are verified and kept.
  */
 public final class PolicySubscriber implements PolicySource, AutoCloseable {
 
@@ -33,19 +39,25 @@ public final class PolicySubscriber implements PolicySource, AutoCloseable {
     private static final int KEPT_VERSIONS = 16;
 
     private final TaskSpec task;
+    private final TrustedKeys trusted;
     private final AtomicReference<MlpPolicy> current = new AtomicReference<>();
-    private final AtomicLong rejected = new AtomicLong();
+    private final Map<PolicyRefusal, AtomicLong> refused = new EnumMap<>(PolicyRefusal.class);
+    private long newestVerified; // guarded by this
     private final NavigableMap<Long, MlpPolicy> recent = new TreeMap<>(); // verified, newest last; guarded by this
     private long pinned; // 0: follow the newest; guarded by this
     private TopicFollower follower;
 
     /** Installs what {@link #offer} is given; follows nothing by itself. */
-    PolicySubscriber(TaskSpec task) {
+    PolicySubscriber(TaskSpec task, TrustedKeys trusted) {
         this.task = task;
+        this.trusted = trusted;
+        for (PolicyRefusal reason : PolicyRefusal.values()) {
+            refused.put(reason, new AtomicLong());
+        }
     }
 
-    public PolicySubscriber(KafkaConnection kafka, TaskSpec task) {
-        this(kafka, task, null);
+    public PolicySubscriber(KafkaConnection kafka, TaskSpec task, TrustedKeys trusted) {
+        this(kafka, task, trusted, null);
     }
 
     /**
@@ -53,8 +65,8 @@ public final class PolicySubscriber implements PolicySource, AutoCloseable {
      *             rack, snapshots are fetched from the nearest replica instead of all from the
      *             partition's leader; null for the leader
      */
-    public PolicySubscriber(KafkaConnection kafka, TaskSpec task, String rack) {
-        this(task);
+    public PolicySubscriber(KafkaConnection kafka, TaskSpec task, TrustedKeys trusted, String rack) {
+        this(task, trusted);
         Properties settings = new Properties();
         settings.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         settings.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 32 << 20);
@@ -80,24 +92,34 @@ public final class PolicySubscriber implements PolicySource, AutoCloseable {
         return policy == null ? 0 : policy.version();
     }
 
+    /** Snapshots refused, for every reason. */
     public long rejected() {
-        return rejected.get();
+        return refused.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
-    /** Verifies one snapshot and, if it is the newest yet and no version is pinned, installs it. */
+    /** Snapshots refused for this reason. */
+    public long refused(PolicyRefusal reason) {
+        return refused.get(reason).get();
+    }
+
+    /** Verifies one snapshot and, if no version is pinned, installs it. */
     synchronized void offer(byte[] bytes) {
         PolicySnapshot snapshot;
         try {
             snapshot = Codecs.POLICY_SNAPSHOT.decode(bytes);
         } catch (WireFormatException e) {
-            reject("undecodable snapshot: " + e.getMessage());
+            reject(PolicyRefusal.UNDECODABLE, "undecodable snapshot: " + e.getMessage());
             return;
         }
-        if (!recent.isEmpty() && snapshot.getVersion() <= recent.lastKey()) {
-            return; // older or the same: compaction and restarts replay history
-        }
         try {
+            PolicySignature.verify(snapshot, trusted);
+            if (snapshot.getVersion() <= newestVerified) {
+                throw new RefusedPolicyException(PolicyRefusal.REPLAYED, "policy " + task.name() + " v"
+                        + snapshot.getVersion() + " arrived after v" + newestVerified + ": an old snapshot published "
+                        + "again");
+            }
             MlpPolicy policy = MlpPolicy.load(snapshot, task);
+            newestVerified = policy.version();
             recent.put(policy.version(), policy);
             if (recent.size() > KEPT_VERSIONS) {
                 recent.pollFirstEntry();
@@ -108,8 +130,10 @@ public final class PolicySubscriber implements PolicySource, AutoCloseable {
             } else {
                 LOG.info("policy {} v{} verified; staying on pinned v{}", task.name(), policy.version(), pinned);
             }
+        } catch (RefusedPolicyException e) {
+            reject(e.reason(), e.getMessage());
         } catch (InvalidPolicyException e) {
-            reject(e.getMessage());
+            reject(PolicyRefusal.INVALID, e.getMessage());
         }
     }
 
@@ -137,9 +161,9 @@ public final class PolicySubscriber implements PolicySource, AutoCloseable {
         }
     }
 
-    private void reject(String reason) {
-        rejected.incrementAndGet();
-        LOG.warn("policy snapshot refused, keeping v{}: {}", currentVersion(), reason);
+    private void reject(PolicyRefusal reason, String why) {
+        refused.get(reason).incrementAndGet();
+        LOG.warn("policy snapshot refused ({}), keeping v{}: {}", reason.label(), currentVersion(), why);
     }
 
     @Override

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.takeover.robot.task.Pendulum;
 import io.takeover.schemas.PolicySnapshot;
 import io.takeover.schemas.WeightTensor;
+import io.takeover.schemas.policy.PolicySignature;
 import io.takeover.schemas.policy.PolicyTensors;
+import io.takeover.schemas.policy.SigningKey;
 import io.takeover.schemas.wire.Codecs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +32,23 @@ class PolicyVectorsTest {
     static final Path FILE = Path.of(System.getProperty("maven.multiModuleProjectDirectory",
             Path.of("..").toAbsolutePath().normalize().toString())).resolve("schemas/vectors/policy.json");
 
-    /** 3 → 16 → 16 → 2 (mean, log-std), seeded, normalised observations. */
+    /** The key of the vectors: seed bytes 0, 1, ..., 31. */
+    static final SigningKey KEY = SigningKey.fromSeed(seed());
+
+    private static byte[] seed() {
+        byte[] seed = new byte[32];
+        for (int i = 0; i < seed.length; i++) {
+            seed[i] = (byte) i;
+        }
+        return seed;
+    }
+
+    /** 3 → 16 → 16 → 2 (mean, log-std), seeded, normalised observations; signed by {@link #KEY}. */
     static PolicySnapshot snapshot() {
+        return PolicySignature.sign(unsigned(), KEY);
+    }
+
+    static PolicySnapshot unsigned() {
         Random rng = new Random(42);
         int[][] shapes = {{16, 3}, {16}, {16, 16}, {16}, {2, 16}, {2}};
         List<WeightTensor> weights = new ArrayList<>();
@@ -67,6 +84,9 @@ class PolicyVectorsTest {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("task", snapshot.getTask());
         root.put("snapshot", HexFormat.of().formatHex(Codecs.POLICY_SNAPSHOT.encode(snapshot)));
+        root.put("signing_public_key", KEY.publicPem());
+        root.put("signing_key_id", KEY.keyId());
+        root.put("signed_bytes", HexFormat.of().formatHex(PolicySignature.signedBytes(snapshot)));
         root.put("observations", observations);
         root.put("deterministic_actions", actions);
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";

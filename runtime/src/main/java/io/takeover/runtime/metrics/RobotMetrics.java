@@ -7,6 +7,7 @@ import io.takeover.robot.fleet.Fleet;
 import io.takeover.robot.fleet.SimulatedRobot;
 import io.takeover.robot.sdk.KafkaOutbox;
 import io.takeover.robot.sdk.PolicySubscriber;
+import io.takeover.schemas.policy.PolicyRefusal;
 import java.util.function.ToLongFunction;
 
 /**
@@ -22,8 +23,14 @@ public final class RobotMetrics {
     public static void register(PrometheusRegistry registry, Fleet fleet, PolicySubscriber subscriber,
             KafkaOutbox outbox, String task) {
         CounterWithCallback.builder().name("takeover_robot_policy_snapshots_rejected")
-                .help("Policy snapshots the subscriber refused (bad checksum, dimensions or version order).")
-                .labelNames("task").callback(cb -> cb.call(subscriber.rejected(), task)).register(registry);
+                .help("Policy snapshots the subscriber refused, by reason: unsigned, unknown_key, bad_signature "
+                        + "(changed after signing, or forged), replayed (an old version again), invalid (unfit for the"
+                        + " task), undecodable.")
+                .labelNames("task", "reason").callback(cb -> {
+                    for (PolicyRefusal reason : PolicyRefusal.values()) {
+                        cb.call(subscriber.refused(reason), task, reason.label());
+                    }
+                }).register(registry);
         GaugeWithCallback.builder().name("takeover_robot_subscribed_policy_version")
                 .help("Newest verified policy version the subscriber holds.").labelNames("task")
                 .callback(cb -> cb.call(subscriber.currentVersion(), task)).register(registry);

@@ -1,6 +1,7 @@
 package io.takeover.tools.bench;
 
 import io.takeover.learner.ComputeDevice;
+import io.takeover.schemas.policy.SigningKey;
 import io.takeover.kafka.EmbeddedKafka;
 import io.takeover.learner.Learner;
 import io.takeover.learner.LearnerSettings;
@@ -49,7 +50,7 @@ public final class LearnerBenchmark {
                 Path replayDir = dir.resolve("replay-" + run++);
                 try (ReplayStore replay = ReplayStore.open(ReplaySettings.defaults(replayDir, "pendulum", 3, 1,
                                 1_000_000, 1));
-                        PolicyPublisher publisher = new PolicyPublisher(kafka.connection())) {
+                        PolicyPublisher publisher = new PolicyPublisher(kafka.connection(), SigningKey.generate())) {
                     fill(replay, 100_000);
                     SacSettings sac = SacSettings.DEFAULT.withCritics(critics);
                     LearnerSettings settings = LearnerSettings.of("pendulum", 3, new float[] {-2}, new float[] {2},

@@ -1,6 +1,7 @@
 package io.takeover.tools.bench;
 
 import ai.djl.Device;
+import io.takeover.schemas.policy.SigningKey;
 import io.takeover.kafka.EmbeddedKafka;
 import io.takeover.learner.publish.PolicyPublisher;
 import io.takeover.learner.publish.SnapshotExporter;
@@ -49,6 +50,7 @@ public final class SwapBenchmark {
         Topics topics = Topics.DEFAULT;
         float[] low = Pendulum.SPEC.actionLow();
         float[] high = Pendulum.SPEC.actionHigh();
+        SigningKey key = SigningKey.generate(); // robots verify each snapshot's signature, as in the field
         List<PolicySubscriber> subscribers = new ArrayList<>();
         // version -> per robot, the wall time of its first control step with that version
         Map<Long, long[]> firstActed = new ConcurrentHashMap<>();
@@ -58,7 +60,8 @@ public final class SwapBenchmark {
                         new float[] {1, 1, 8}, Device.cpu())) {
             TopicCreator.createAll(kafka.connection().withTopics(topics), 1);
             for (int r = 0; r < robots; r++) {
-                subscribers.add(new PolicySubscriber(kafka.connection().withTopics(topics), Pendulum.SPEC));
+                subscribers.add(new PolicySubscriber(kafka.connection().withTopics(topics), Pendulum.SPEC,
+                        key.trusted()));
             }
             long[] acting = new long[robots];
             control.scheduleAtFixedRate(() -> {
@@ -77,7 +80,7 @@ public final class SwapBenchmark {
             out.printf("%d robots, each with its own subscriber; snapshot of %,d bytes, one a second%n", robots,
                     Codecs.POLICY_SNAPSHOT.encode(first).length);
             long[] published = new long[snapshots + 1];
-            try (PolicyPublisher publisher = new PolicyPublisher(kafka.connection().withTopics(topics))) {
+            try (PolicyPublisher publisher = new PolicyPublisher(kafka.connection().withTopics(topics), key)) {
                 for (int v = 1; v <= snapshots; v++) {
                     PolicySnapshot snapshot = exporter.export(agent.actor(), v, v - 1, agent.obsMean(),
                             agent.obsStd(), Map.of());
