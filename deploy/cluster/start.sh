@@ -34,9 +34,8 @@ parallelism="${PARALLELISM:-2}"
 partitions="${PARTITIONS:-4}"
 start_timeout="${START_TIMEOUT_S:-120}"
 
-case "$task" in # observation x action sizes the label job checks every step against
-  pendulum) dims=3x1 ;;
-  reacher) dims=10x2 ;;
+case "$task" in # the simulated fleet's tasks; the label job reads every task from the registry
+  pendulum | reacher) ;;
   *) echo "TASK must be pendulum or reacher, got '$task'" >&2; exit 2 ;;
 esac
 
@@ -199,25 +198,31 @@ echo "Submitting the label job ($job_jar)${resume[1]:+, resuming from ${resume[1
 # shellcheck disable=SC2086
 FLINK_CONF_DIR="$run_dir/conf" "$java" $flink_opens $log4j -cp "$flink_cp" org.apache.flink.client.cli.CliFrontend run -d \
   "${resume[@]}" -c io.takeover.flink.LabelJobMain "$job_jar" --bootstrap-servers "127.0.0.1:$kafka_port" \
-  --checkpoint-dir "file://$run_dir/checkpoints" --task "$task=$dims" --parallelism "$parallelism" ${JOB_ARGS:-} \
+  --checkpoint-dir "file://$run_dir/checkpoints" --parallelism "$parallelism" ${JOB_ARGS:-} \
   >"$run_dir/logs/submit.log" 2>&1 || fail "submitting the label job" "$run_dir/logs/submit.log"
 job_id="$(grep -oE 'JobID [0-9a-f]{32}' "$run_dir/logs/submit.log" | head -n 1 | cut -d' ' -f2)"
 [ -n "$job_id" ] || fail "no job id in the client's output" "$run_dir/logs/submit.log"
 echo "$job_id" >"$run_dir/job-id"
+
+# The learner signs every policy; the robots run only what a key they trust signed.
+if [ ! -f "$run_dir/keys/learner.key" ]; then
+  "$root/bin/takeover" keys generate --out "$run_dir/keys" --name learner >"$run_dir/logs/keys.log" 2>&1 \
+    || fail "generating the policy signing key" "$run_dir/logs/keys.log"
+fi
 
 # The fleet first: its robots register their task, which the learner waits for.
 echo "Fleet: $robots simulated robots, metrics on :$fleet_metrics_port …"
 # shellcheck disable=SC2086 # LEARNER_ARGS and FLEET_ARGS are option lists
 TAKEOVER_JAVA_OPTS="${TAKEOVER_JAVA_OPTS:-} -Dtakeover.log=$run_dir/logs/fleet-detail.log" \
   start fleet "$root/bin/takeover" fleet --bootstrap "127.0.0.1:$kafka_port" --task "$task" --robots "$robots" \
-  --spool-dir "$run_dir/fleet" --metrics-port "$fleet_metrics_port" ${FLEET_ARGS:-}
+  --spool-dir "$run_dir/fleet" --trusted-keys "$run_dir/keys" --metrics-port "$fleet_metrics_port" ${FLEET_ARGS:-}
 wait_for fleet "the fleet's metrics on $fleet_metrics_port" port_open "$fleet_metrics_port"
 
 echo "Learner for $task, metrics on :$learner_metrics_port …"
 # shellcheck disable=SC2086
 TAKEOVER_JAVA_OPTS="${TAKEOVER_JAVA_OPTS:-} -Dtakeover.log=$run_dir/logs/learner-detail.log" \
   start learner "$root/bin/takeover" learner --bootstrap "127.0.0.1:$kafka_port" --task "$task" \
-  --data-dir "$run_dir/learner" --metrics-port "$learner_metrics_port" --flink-rest "http://localhost:$rest_port" \
+  --data-dir "$run_dir/learner" --signing-key "$run_dir/keys/learner.key" --metrics-port "$learner_metrics_port" --flink-rest "http://localhost:$rest_port" \
   ${LEARNER_ARGS:-}
 wait_for learner "the learner's metrics on $learner_metrics_port" port_open "$learner_metrics_port"
 

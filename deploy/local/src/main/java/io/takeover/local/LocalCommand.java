@@ -42,6 +42,10 @@ public final class LocalCommand implements Runnable, Subcommand {
             description = "Where Kafka, checkpoints and replay keep their data (default ${DEFAULT-VALUE}).")
     Path dataDir;
 
+    @Option(names = "--secure", description = "Run the broker with SASL_SSL (SCRAM-SHA-512, a CA of its own) and "
+            + "ACLs, each part as its own user; default: plaintext.")
+    boolean secure;
+
     @Option(names = "--hz", defaultValue = "20", description = "Control rate of each simulated robot (default ${DEFAULT-VALUE}).")
     int hz;
 
@@ -93,7 +97,7 @@ public final class LocalCommand implements Runnable, Subcommand {
         LocalSettings settings = builder.robots(robots).kafkaPort(kafkaPort).task(task).hz(hz).publishEvery(publishEvery)
                 .critics(critics).algorithm(Algorithm.of(algorithm)).metricsPort(metricsPort)
                 .updatesPerEnvStep(updatesPerEnvStep).demonstrations(demonstrations)
-                .kafka(kafka.topics(), kafka.properties()).build();
+                .kafka(kafka.topics(), kafka.properties()).secured(secure).build();
         settings = settings.toBuilder().operator(operators.settings(task, settings.seed())).build();
         CountDownLatch stop = new CountDownLatch(1);
         try (LocalStack stack = LocalStack.start(settings)) {
@@ -110,6 +114,13 @@ public final class LocalCommand implements Runnable, Subcommand {
                             + OperatorOptions.describe(settings.operator()) + "."
                             : "No simulated robots: produce Step and Intervention records to "
                                     + settings.topics().steps() + " and " + settings.topics().interventions() + ".");
+            if (secure) {
+                System.out.printf("Secured: SASL_SSL with SCRAM-SHA-512 and ACLs; each part is a user of its own. Client "
+                        + "properties in %s (robot.librdkafka.properties for Python robots: --kafka-config).%n",
+                        dataDir.resolve("clients").toAbsolutePath());
+            }
+            System.out.printf("Policies are signed with %s; robots trust the keys in %s.%n",
+                    dataDir.resolve("keys/local.key").toAbsolutePath(), dataDir.resolve("keys").toAbsolutePath());
             System.out.println(stack.labelJobResumedFrom()
                     .map(point -> "Label job resumed from " + point + ": its waiting steps, positions and fleet "
                             + "statistics carry on.")

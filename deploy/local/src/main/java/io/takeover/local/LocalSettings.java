@@ -33,11 +33,13 @@ import java.util.Map;
  * @param updatesPerEnvStep gradient steps per environment step the learner is paced to (0: as
  *                      fast as it can)
  * @param demonstrations episodes the operator demonstrates into the prior table when it is empty
+ * @param secured       the broker speaks SASL_SSL with ACLs, and each part connects as its own
+ *                      principal ({@link PartConnections}); plaintext by default
  */
 public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task, int hz, long minReplaySize,
         int publishEvery, int batchSize, int hidden, long seed, int critics, Algorithm algorithm, int metricsPort, String jobMetricsPorts,
         OperatorSettings operator, Topics topics, Map<String, String> kafkaProperties, double updatesPerEnvStep,
-        int demonstrations) {
+        int demonstrations, boolean secured) {
 
     /** Gradient steps per environment step by default. */
     public static final double DEFAULT_UPDATES_PER_ENV_STEP = 1;
@@ -79,6 +81,7 @@ public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task
         b.kafkaProperties = kafkaProperties;
         b.updatesPerEnvStep = updatesPerEnvStep;
         b.demonstrations = demonstrations;
+        b.secured = secured;
         return b;
     }
 
@@ -103,6 +106,7 @@ public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task
         private Map<String, String> kafkaProperties = Map.of();
         private double updatesPerEnvStep = DEFAULT_UPDATES_PER_ENV_STEP;
         private int demonstrations = DEFAULT_DEMONSTRATIONS;
+        private boolean secured;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -124,6 +128,7 @@ public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task
         public Builder operator(OperatorSettings o) { operator = o; return this; }
         public Builder updatesPerEnvStep(double ratio) { updatesPerEnvStep = ratio; return this; }
         public Builder demonstrations(int episodes) { demonstrations = episodes; return this; }
+        public Builder secured(boolean on) { secured = on; return this; }
 
         /** Another topic prefix and client properties for every Kafka client of the stack. */
         public Builder kafka(Topics t, Map<String, String> properties) {
@@ -135,7 +140,7 @@ public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task
         public LocalSettings build() {
             return new LocalSettings(dataDir, robots, kafkaPort, task, hz, minReplaySize, publishEvery, batchSize, hidden, seed,
                     critics, algorithm, metricsPort, jobMetricsPorts, operator, topics, kafkaProperties,
-                    updatesPerEnvStep, demonstrations);
+                    updatesPerEnvStep, demonstrations, secured);
         }
     }
 }

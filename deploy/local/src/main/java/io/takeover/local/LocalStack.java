@@ -23,6 +23,7 @@ import io.takeover.runtime.LearnerWorker;
 import io.takeover.runtime.StartedParts;
 import io.takeover.runtime.metrics.CheckpointMetrics;
 import io.takeover.runtime.metrics.RobotMetrics;
+import io.takeover.schemas.kafka.KafkaAccess.Part;
 import io.takeover.schemas.kafka.KafkaConnection;
 import io.takeover.schemas.task.TaskRegistry;
 import io.takeover.schemas.kafka.TopicCreator;
@@ -58,7 +59,8 @@ public final class LocalStack implements AutoCloseable {
 
     private final StartedParts started = new StartedParts();
     private final EmbeddedKafka kafka;
-    private KafkaConnection connection;
+    private PartConnections parts;
+    private final boolean secured;
     private final LearnerWorker worker;
     private final Fleet fleet;
     private final PrometheusRegistry metrics = new PrometheusRegistry();
@@ -74,12 +76,21 @@ public final class LocalStack implements AutoCloseable {
     private LocalStack(LocalSettings settings) throws Exception {
         try {
             TaskSpec task = Simulators.spec(settings.task());
-            kafka = track(EmbeddedKafka.start(settings.dataDir().resolve("kafka"), settings.kafkaPort()));
-            connection = new KafkaConnection(kafka.bootstrapServers(), settings.kafkaProperties(), settings.topics());
-            TopicCreator.createAll(connection, DATA_PARTITIONS);
+            secured = settings.secured();
+            if (secured) {
+                kafka = track(EmbeddedKafka.startSecured(settings.dataDir().resolve("kafka-secured"),
+                        settings.kafkaPort()));
+                parts = PartConnections.secured(kafka, settings.topics(), settings.kafkaProperties(),
+                        settings.dataDir().resolve("clients"));
+            } else {
+                kafka = track(EmbeddedKafka.start(settings.dataDir().resolve("kafka"), settings.kafkaPort()));
+                parts = PartConnections.shared(new KafkaConnection(kafka.bootstrapServers(),
+                        settings.kafkaProperties(), settings.topics()));
+            }
+            TopicCreator.createAll(parts.admin(), DATA_PARTITIONS);
             // the simulators' tasks are registered like any robot's
             for (TaskSpec spec : Simulators.specs()) {
-                TaskRegistry.register(connection, spec, "takeover local", REGISTRY_TIMEOUT);
+                TaskRegistry.register(parts.admin(), spec, "takeover local", REGISTRY_TIMEOUT);
             }
 
             // the learners sign every policy with the stack's own key; its robots trust every key in keys/
@@ -89,7 +100,7 @@ public final class LocalStack implements AutoCloseable {
 
             LabelJobResume resume = new LabelJobResume(settings.dataDir().resolve("checkpoints"),
                     settings.dataDir().resolve("savepoints"));
-            LabelJob job = new LabelJob(LabelJobSettings.local(connection,
+            LabelJob job = new LabelJob(LabelJobSettings.local(parts.of(Part.LABEL_JOB),
                     settings.dataDir().resolve("checkpoints").toUri().toString()));
             Configuration flink = job.configuration();
             // the label job's own metrics, from Flink's Prometheus reporter
@@ -107,7 +118,7 @@ public final class LocalStack implements AutoCloseable {
             restPort = flink.get(RestOptions.PORT);
             started.track(() -> stopLabelJob(jobClient, resume.savepoints()));
 
-            worker = track(LearnerWorker.start(connection, new LearnerWorker.Settings(task,
+            worker = track(LearnerWorker.start(parts.of(Part.LEARNER), new LearnerWorker.Settings(task,
                     settings.dataDir(), 1_000_000, settings.minReplaySize(), settings.publishEvery(),
                     Duration.ofSeconds(LearnerSettings.PUBLISH_INTERVAL_SECONDS),
                     settings.algorithm().settings(settings.hidden(), settings.batchSize(), settings.critics(),
@@ -118,14 +129,14 @@ public final class LocalStack implements AutoCloseable {
                             settings.demonstrations(), settings.seed() + 1).transitions(), signingKey), metrics));
             CheckpointMetrics.register(metrics, restPort, jobClient.getJobID().toString());
             metricsServer = track(HTTPServer.builder().port(settings.metricsPort()).registry(metrics).buildAndStart());
-            taskLearners = track(new TaskLearners(connection, settings, signingKey, line -> {
+            taskLearners = track(new TaskLearners(parts.of(Part.LEARNER), settings, signingKey, line -> {
                 LOG.info(line);
                 System.out.println(line);
             }).start());
 
             if (settings.robots() > 0) {
-                subscriber = track(new PolicySubscriber(connection, task, trustedKeys));
-                KafkaOutbox outbox = track(new KafkaOutbox(connection, KafkaOutbox.Settings.in(settings.dataDir().resolve("outbox"))));
+                subscriber = track(new PolicySubscriber(parts.of(Part.ROBOT), task, trustedKeys));
+                KafkaOutbox outbox = track(new KafkaOutbox(parts.of(Part.ROBOT), KafkaOutbox.Settings.in(settings.dataDir().resolve("outbox"))));
                 fleet = track(new Fleet(new FleetSettings(settings.robots(), task.name(), settings.hz(), settings.seed(),
                         "robot-", settings.operator()), subscriber, outbox));
                 fleet.start();
@@ -195,13 +206,27 @@ public final class LocalStack implements AutoCloseable {
         return metricsServer.getPort();
     }
 
+    /** Where robots outside the stack connect: the plaintext listener, or the SASL_SSL one of a secured broker. */
     public String bootstrapServers() {
-        return kafka.bootstrapServers();
+        return secured ? kafka.clientBootstrapServers() : kafka.bootstrapServers();
     }
 
-    /** How every part of this stack reaches its broker: servers, client properties, topic prefix. */
+    /**
+     * How the stack's own set-up reaches its broker: servers, client properties, topic prefix. On
+     * a plaintext broker every part uses it; on a secured one it is the broker's super user.
+     */
     public KafkaConnection connection() {
-        return connection;
+        return parts.admin();
+    }
+
+    /** How each part reaches the broker: the same connection, or each its own principal on a secured broker. */
+    public PartConnections parts() {
+        return parts;
+    }
+
+    /** The robots' policy subscriber, or null with {@code --robots 0}. */
+    public PolicySubscriber policies() {
+        return subscriber;
     }
 
     /** The public keys robots of this stack trust: {@code DATA/keys/*.pub}, the stack's own among them. */

@@ -1,5 +1,6 @@
 package io.takeover.local;
 
+import io.takeover.schemas.kafka.KafkaConnection;
 import io.takeover.schemas.wire.WireCodec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,16 +17,23 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class TopicReader {
 
     static <T> List<T> readAll(String bootstrapServers, String topic, WireCodec<T> codec) {
+        return readAll(KafkaConnection.to(bootstrapServers), topic, codec);
+    }
+
+    static <T> List<T> readAll(KafkaConnection kafka, String topic, WireCodec<T> codec) {
         List<T> values = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : readRaw(bootstrapServers, topic)) {
+        for (ConsumerRecord<byte[], byte[]> record : readRaw(kafka, topic)) {
             values.add(codec.decode(record.value()));
         }
         return values;
     }
 
     static List<ConsumerRecord<byte[], byte[]>> readRaw(String bootstrapServers, String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return readRaw(KafkaConnection.to(bootstrapServers), topic);
+    }
+
+    static List<ConsumerRecord<byte[], byte[]>> readRaw(KafkaConnection kafka, String topic) {
+        Properties props = kafka.clientProperties();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
