@@ -14,6 +14,10 @@ learner soon finds that heading for the goal is what avoids takeovers.
 The robots register the task ``point2d``, follow the newest policy for it (sampling its
 actions; with no policy yet they act at random), and stream their steps and the operator's
 interventions through one outbox. Run ``point_robot.py --help`` for the options.
+
+The robots run only policies signed by a key they trust (``--trusted-keys``; by default the key
+directory of ``bin/takeover local``), and reach a secured Kafka with the librdkafka settings of
+``--kafka-config FILE`` (SASL_SSL: see the SDK's README).
 """
 
 from __future__ import annotations
@@ -43,9 +47,12 @@ from takeover_robot import (  # noqa: E402
     Robot,
     TakeoverError,
     TaskSpec,
+    TrustedKeys,
+    TrustedKeysError,
     create_topics,
     register_task,
 )
+from takeover_robot.signing import trusted_keys  # noqa: E402
 
 TASK = TaskSpec(
     name="point2d",
@@ -65,6 +72,10 @@ SPEED = 0.1
 GOAL_RADIUS = 0.1
 OPERATOR_ID = "py-operator"
 UNTIL_STEPS = 200
+# `bin/takeover local` keeps its data in --data-dir (default .takeover/local, from where it is started)
+# and the public key its learners sign with in DATA/keys
+LOCAL_KEYS = Path(".takeover") / "local" / "keys"
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 class PointWorld:
@@ -243,10 +254,31 @@ class PointRobot:
         self.world.reset()
 
 
+def default_trusted_keys() -> str:
+    """$TAKEOVER_TRUSTED_KEYS, else the key directory of ``bin/takeover local`` started from here
+    (``.takeover/local/keys``), else the one of it started from the repository's root."""
+    from_env = os.environ.get("TAKEOVER_TRUSTED_KEYS", "").strip()
+    if from_env:
+        return from_env
+    if not LOCAL_KEYS.is_dir() and (REPO_ROOT / LOCAL_KEYS).is_dir():
+        return str(REPO_ROOT / LOCAL_KEYS)
+    return str(LOCAL_KEYS)
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="2-D point robots and a scripted operator on Takeover.")
-    parser.add_argument("--bootstrap", default=os.environ.get("TAKEOVER_BOOTSTRAP", "localhost:9092"),
-                        help="Kafka bootstrap servers, host:port (default: $TAKEOVER_BOOTSTRAP or localhost:9092)")
+    parser.add_argument("--bootstrap", default=os.environ.get("TAKEOVER_BOOTSTRAP"),
+                        help="Kafka bootstrap servers, host:port (default: $TAKEOVER_BOOTSTRAP, else bootstrap.servers "
+                             "of --kafka-config, else localhost:9092)")
+    parser.add_argument("--kafka-config", default=os.environ.get("TAKEOVER_PY_KAFKA_CONFIG") or None, metavar="FILE",
+                        help="librdkafka client settings for every Kafka client, key=value lines (security.protocol, "
+                             "sasl.mechanisms, sasl.username, sasl.password, ssl.ca.location, ...) (default: "
+                             "$TAKEOVER_PY_KAFKA_CONFIG)")
+    parser.add_argument("--trusted-keys", action="append", metavar="PATH",
+                        help="public key of a learner whose policies the robots run (NAME.pub from `takeover keys "
+                             "generate`), or a directory of them; repeat it or separate with commas to trust several "
+                             "(key rotation) (default: $TAKEOVER_TRUSTED_KEYS, comma-separated, else the keys of "
+                             f"`bin/takeover local`: {LOCAL_KEYS})")
     parser.add_argument("--prefix", default="takeover.", help="topic prefix of the Takeover deployment")
     parser.add_argument("--robots", type=int, default=1, help="robots in this process, ids py-1..py-N")
     parser.add_argument("--steps", type=int, default=None, help="stop after this many control steps, all robots together")
@@ -262,12 +294,29 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.robots < 1:
         parser.error("--robots must be at least 1")
+    args.trusted_keys_given = bool(args.trusted_keys)
+    if not args.trusted_keys:
+        args.trusted_keys = [default_trusted_keys()]
     return args
+
+
+def load_trusted_keys(args: argparse.Namespace) -> TrustedKeys:
+    """The keys of --trusted-keys (or its default), with a hint when there are none."""
+    try:
+        return trusted_keys(args.trusted_keys)
+    except TrustedKeysError as e:
+        hint = ("" if args.trusted_keys_given or os.environ.get("TAKEOVER_TRUSTED_KEYS") else
+                f"; by default the robots trust the keys of `bin/takeover local` in {LOCAL_KEYS.resolve()}: start it "
+                "first (it writes its key there), or give --trusted-keys PATH or $TAKEOVER_TRUSTED_KEYS")
+        raise TrustedKeysError(f"{e}{hint}") from e
 
 
 def run(args: argparse.Namespace) -> dict:
     """Runs the robots until --steps or --duration (or a signal); returns the RESULT summary."""
-    conn = Connection(args.bootstrap, args.prefix)
+    trusted = load_trusted_keys(args)  # before anything reaches Kafka: without keys no policy would ever run
+    conn = Connection.from_config_file(args.kafka_config, args.bootstrap, args.prefix)
+    print(f"robots trust policy keys {', '.join(trusted.ids())}; Kafka at {conn.bootstrap}"
+          f"{' (' + conn.config['security.protocol'] + ')' if 'security.protocol' in conn.config else ''}", flush=True)
     if args.create_topics:
         create_topics(conn, timeout=args.timeout)
     outcome = register_task(TASK, conn, registered_by="py-point-robot", timeout=args.timeout)
@@ -277,16 +326,16 @@ def run(args: argparse.Namespace) -> dict:
     previous = {signum: signal.signal(signum, lambda *_: stop.update(now=True))
                 for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
-        return _loop(args, conn, tally, stop)
+        return _loop(args, conn, trusted, tally, stop)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 
 
-def _loop(args: argparse.Namespace, conn: Connection, tally: Tally, stop: dict) -> dict:
+def _loop(args: argparse.Namespace, conn: Connection, trusted: TrustedKeys, tally: Tally, stop: dict) -> dict:
     rng = np.random.default_rng(args.seed)
     with Outbox(conn, Path(args.spool_dir) / args.prefix.rstrip(".")) as outbox, \
-            PolicySubscriber(conn, TASK) as policies:
+            PolicySubscriber(conn, TASK, trusted) as policies:
         robots = [PointRobot(Robot(f"py-{i}", TASK, outbox, policies), np.random.default_rng(rng.integers(1 << 63)),
                              tally) for i in range(1, args.robots + 1)]
         start = time.monotonic()
@@ -316,7 +365,8 @@ def _loop(args: argparse.Namespace, conn: Connection, tally: Tally, stop: dict) 
         summary = tally.summary()
         summary.update(seconds=round(time.monotonic() - start, 1), robots=args.robots, delivered=delivered,
                        sent=outbox.sent, spooled=outbox.spooled, failed=outbox.failed,
-                       policies_refused=policies.rejected)
+                       policies_refused=policies.rejected,
+                       policies_refused_by_reason={k: n for k, n in policies.refused.items() if n})
         if not delivered:
             print(f"warning: Kafka did not take everything in {args.timeout} s; the rest waits in "
                   f"{outbox.spool_path} for the next run", file=sys.stderr)
@@ -327,8 +377,10 @@ def report(elapsed: float, policies: PolicySubscriber, tally: Tally, outbox: Out
     """One progress line: the policy running, the steps, the takeover rate of the newest versions."""
     newest = sorted(tally.steps, reverse=True)[:3]
     rates = ", ".join(f"v{v} {tally.per_1k(v):.1f} ({tally.steps[v]} steps)" for v in newest) or "-"
+    refused = ", ".join(f"{n} {reason}" for reason, n in policies.refused.items() if n)
     print(f"[{elapsed:6.1f} s] policy v{policies.current_version} | steps {tally.total_steps} | "
-          f"takeovers/1k steps: {rates} | sent {outbox.sent}, spooled {outbox.spooled}", flush=True)
+          f"takeovers/1k steps: {rates} | sent {outbox.sent}, spooled {outbox.spooled}"
+          f"{' | policies refused: ' + refused if refused else ''}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

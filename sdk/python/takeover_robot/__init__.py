@@ -8,15 +8,18 @@ for byte; see ``schemas/README.md`` in the Takeover repository.
 from .errors import (
     InvalidPolicyError,
     OutboxError,
+    RefusedPolicyError,
     TakeoverError,
     TaskConflictError,
     TaskSpecError,
+    TrustedKeysError,
     UnknownSchemaError,
     WireFormatError,
 )
-from .kafka import Connection, create_topics
+from .kafka import Connection, create_topics, read_properties
 from .outbox import Outbox
 from .policy import Policy, PolicySubscriber, build_snapshot
+from .signing import Refusal, TrustedKeys, signed_bytes
 from .robot import HANDBACK, OPERATOR, POLICY, TAKEOVER, Robot, wall_clock_ms
 from .tasks import Outcome, TaskSpec, load, read_registry, register_task, registered_task, registered_tasks
 
@@ -25,5 +28,6 @@ __all__ = [
     "wall_clock_ms", "POLICY", "OPERATOR", "TAKEOVER", "HANDBACK", "TaskSpec", "Outcome", "load", "register_task",
     "read_registry",
     "registered_task", "registered_tasks", "TakeoverError", "WireFormatError", "UnknownSchemaError",
-    "TaskSpecError", "TaskConflictError", "InvalidPolicyError", "OutboxError",
+    "TaskSpecError", "TaskConflictError", "InvalidPolicyError", "OutboxError", "RefusedPolicyError",
+    "TrustedKeysError", "TrustedKeys", "Refusal", "signed_bytes", "read_properties",
 ]

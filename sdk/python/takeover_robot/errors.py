@@ -52,8 +52,29 @@ class TaskConflictError(TakeoverError):
     """A spec whose dimensions differ from the ones its task is registered with."""
 
 
-class InvalidPolicyError(TakeoverError):
-    """A policy snapshot that does not verify against its task; the robot keeps its last good one."""
+class RefusedPolicyError(TakeoverError):
+    """A policy snapshot a robot must not run, and why.
+
+    ``reason`` is the label of the refusal, as Java's ``PolicyRefusal`` writes it in metrics:
+    ``undecodable``, ``unsigned``, ``unknown_key``, ``bad_signature``, ``replayed`` or
+    ``invalid`` (see :class:`takeover_robot.signing.Refusal`).
+    """
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = str(getattr(reason, "value", reason))
+
+
+class InvalidPolicyError(RefusedPolicyError):
+    """A policy snapshot that does not verify against its task (reason ``invalid``), or bytes
+    that are no snapshot at all (``undecodable``); the robot keeps its last good one."""
+
+    def __init__(self, message: str, reason: str = "invalid"):
+        super().__init__(reason, message)
+
+
+class TrustedKeysError(TakeoverError):
+    """No trusted policy key was given or found, or a key file is not an Ed25519 public key."""
 
 
 class OutboxError(TakeoverError):

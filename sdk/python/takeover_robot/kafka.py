@@ -1,12 +1,22 @@
-"""How the SDK reaches Kafka: servers, client settings and the topic prefix, in one place."""
+"""How the SDK reaches Kafka: servers, client settings and the topic prefix, in one place.
+
+Every producer, consumer and admin client the SDK makes gets the connection's ``config``
+unchanged: that is where a secured cluster's librdkafka settings go (``security.protocol``,
+``sasl.mechanisms``, ``sasl.username``, ``sasl.password``, ``ssl.ca.location``, ...), most
+simply from a properties file (:func:`read_properties`, :meth:`Connection.from_config_file`).
+Consumer groups the SDK invents are named ``<prefix>robot-...``: the robot principal's ACLs
+grant READ on groups with that prefix only (Java's ``KafkaAccess.ROBOT_GROUPS``).
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Union
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, Message, TopicPartition
@@ -16,6 +26,17 @@ from . import wire
 from .errors import TakeoverError
 
 DEFAULT_PREFIX = "takeover."
+ROBOT_GROUPS = "robot-"
+"""Consumer groups of robots start with the topic prefix and this (Java's ``KafkaAccess.ROBOT_GROUPS``)."""
+# Java client settings that librdkafka does not take, and what it takes instead
+_JAVA_ONLY = {
+    "sasl.jaas.config": "sasl.username and sasl.password",
+    "ssl.truststore.location": "ssl.ca.location (a PEM file)",
+    "ssl.truststore.password": "nothing: ssl.ca.location is a PEM file",
+    "ssl.truststore.type": "nothing: ssl.ca.location is a PEM file",
+    "ssl.keystore.type": "nothing: ssl.keystore.location is a PKCS#12 file (or use ssl.certificate.location "
+                         "and ssl.key.location)",
+}
 _LIBRDKAFKA_LOG = logging.getLogger("takeover_robot.librdkafka")
 _TRANSIENT = frozenset({KafkaError.NOT_LEADER_FOR_PARTITION, KafkaError.LEADER_NOT_AVAILABLE,
                         KafkaError.UNKNOWN_TOPIC_OR_PART, KafkaError._TRANSPORT, KafkaError._TIMED_OUT})
@@ -48,8 +69,52 @@ class Connection:
         """The full name of a contract topic: ``topic("steps")`` is ``takeover.steps``."""
         return wire.contract().topic(suffix, self.prefix)
 
+    @classmethod
+    def from_config_file(cls, path: str | os.PathLike[str] | None, bootstrap: str | None = None,
+                         prefix: str = DEFAULT_PREFIX) -> "Connection":
+        """A connection whose clients all get the librdkafka settings of the properties file at
+        ``path`` (see :func:`read_properties`; None: no file). The servers are ``bootstrap``,
+        else the file's ``bootstrap.servers``, else ``localhost:9092``."""
+        config = read_properties(path) if path is not None else {}
+        from_file = config.pop("bootstrap.servers", None)
+        return cls(bootstrap or from_file or "localhost:9092", prefix, config)
+
 
 ConnectionLike = Union[Connection, str]
+
+
+def read_properties(path: str | os.PathLike[str]) -> dict[str, str]:
+    """librdkafka client settings from a properties file: ``key=value`` lines (spaces around
+    the key and the value are dropped; the value is kept otherwise, ``#`` included), blank lines
+    and lines starting with ``#`` or ``!`` skipped. The keys are librdkafka's, as for
+    ``kcat -F``, not the Java client's; a file written for Java (``sasl.jaas.config``,
+    ``ssl.truststore.location``, ...) is refused with the librdkafka names to use instead.
+
+    Raises :class:`TakeoverError` naming the file and line of a problem.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as e:
+        raise TakeoverError(f"cannot read the Kafka client config {path}: {e.strerror or e}") from e
+    settings: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped or stripped[0] in "#!":
+            continue
+        key, equals, value = stripped.partition("=")
+        key = key.strip()
+        if not equals or not key:
+            raise TakeoverError(f"{path}:{number}: expected key=value (librdkafka settings), got {stripped!r}")
+        if key in _JAVA_ONLY:
+            raise TakeoverError(f"{path}:{number}: {key} is a Java client setting; librdkafka (this SDK) takes "
+                                f"{_JAVA_ONLY[key]}")
+        settings[key] = value.strip()
+    return settings
+
+
+def robot_group_id(target: ConnectionLike, purpose: str) -> str:
+    """A fresh consumer group id within the robot ACL's groups: ``<prefix>robot-<purpose>-<uuid>``."""
+    return f"{connection(target).prefix}{ROBOT_GROUPS}{purpose}-{uuid.uuid4()}"
 
 
 def connection(target: ConnectionLike, prefix: str | None = None) -> Connection:
@@ -116,7 +181,7 @@ def read_to_end(conn: Connection, topic: str, timeout: float,
     """
     deadline = time.monotonic() + timeout
     consumer = Consumer(conn.client_config({
-        "group.id": f"takeover-py-reader-{uuid.uuid4()}", "enable.auto.commit": False,
+        "group.id": robot_group_id(conn, "reader"), "enable.auto.commit": False,
         "enable.partition.eof": True, "auto.offset.reset": "earliest", **(settings or {})}))
     try:
         partitions = _partitions(consumer, conn, topic, deadline)

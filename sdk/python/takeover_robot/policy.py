@@ -1,22 +1,30 @@
 """Learned policies: verified from a ``PolicySnapshot`` and run with numpy, as the Java SDK runs
-them (``MlpPolicy``); and a subscriber that follows ``<prefix>policies`` for one task."""
+them (``MlpPolicy``); and a subscriber that follows ``<prefix>policies`` for one task and runs
+only snapshots signed by a key it trusts (:mod:`takeover_robot.signing`).
+
+:class:`Policy` checks that a snapshot fits its task, not who made it: it loads unsigned
+snapshots too (for tools and tests) unless given ``trusted`` keys. :class:`PolicySubscriber`,
+the path by which a robot gets the policies it runs, always checks the signature first."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import time
-import uuid
 from collections import OrderedDict
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, TopicPartition
 
-from . import wire
-from .errors import InvalidPolicyError, WireFormatError
-from .kafka import ConnectionLike, connection
+import nacl.signing
+
+from . import signing, wire
+from .errors import InvalidPolicyError, RefusedPolicyError, WireFormatError
+from .kafka import ConnectionLike, connection, robot_group_id
+from .signing import Refusal, TrustedKeys
 from .tasks import TaskSpec
 
 LOG = logging.getLogger(__name__)
@@ -36,10 +44,19 @@ class Policy:
     [action_low, action_high]. Arithmetic is float32, as in Java.
     """
 
-    def __init__(self, snapshot: Mapping[str, Any], task: TaskSpec):
+    def __init__(self, snapshot: Mapping[str, Any], task: TaskSpec, trusted: TrustedKeys | None = None):
         """Verifies ``snapshot`` (a decoded ``PolicySnapshot``) against ``task``; raises
-        :class:`InvalidPolicyError` saying what does not check out."""
+        :class:`InvalidPolicyError` saying what does not check out.
+
+        With ``trusted`` keys it first checks the signature (see :func:`signing.verify`) and
+        raises :class:`RefusedPolicyError` (``unsigned``, ``unknown_key``, ``bad_signature``) for
+        a snapshot no trusted key signed. Without, the signature is not checked: for tools and
+        tests only; robots get their policies through :class:`PolicySubscriber`, which always
+        checks it.
+        """
         where = f"policy {snapshot.get('task')} v{snapshot.get('version')}: "
+        if trusted is not None:
+            signing.verify(snapshot, trusted)
         weights, biases = _verify(snapshot, task, where)
         self.task: str = snapshot["task"]
         self.version: int = snapshot["version"]
@@ -49,6 +66,8 @@ class Policy:
         self.act_dim: int = snapshot["act_dim"]
         self.learner_stats: dict[str, float] = dict(snapshot.get("learner_stats", {}))
         self.weights_sha256: str = snapshot["weights_sha256"]
+        self.signing_key_id: str | None = snapshot.get("signing_key_id")
+        """The id of the key that signed the snapshot (checked only when it came with trusted keys)."""
         self.action_low = np.asarray(snapshot["action_low"], _F32)
         self.action_high = np.asarray(snapshot["action_high"], _F32)
         self._mean = np.asarray(snapshot["obs_mean"], _F32)
@@ -59,13 +78,11 @@ class Policy:
             array.setflags(write=False)
 
     @staticmethod
-    def from_bytes(data: bytes, task: TaskSpec) -> "Policy":
-        """Decodes and verifies a single-object encoded ``PolicySnapshot``."""
-        try:
-            snapshot = wire.decode("PolicySnapshot", data)
-        except WireFormatError as e:
-            raise InvalidPolicyError(f"undecodable policy snapshot for {task.name}: {e}") from e
-        return Policy(snapshot, task)
+    def from_bytes(data: bytes, task: TaskSpec, trusted: TrustedKeys | None = None) -> "Policy":
+        """Decodes and verifies a single-object encoded ``PolicySnapshot`` (its signature too
+        when given ``trusted`` keys); bytes that are no snapshot raise :class:`InvalidPolicyError`
+        with reason ``undecodable``."""
+        return Policy(decode_snapshot(data, task.name), task, trusted)
 
     @property
     def layers(self) -> int:
@@ -109,6 +126,15 @@ class Policy:
         return f"Policy({self.task} v{self.version}, {'-'.join(map(str, widths))})"
 
 
+def decode_snapshot(data: bytes, task: str = "?") -> dict[str, Any]:
+    """A ``PolicySnapshot`` dict from its single-object encoding; raises
+    :class:`InvalidPolicyError` with reason ``undecodable`` for bytes that are not one."""
+    try:
+        return wire.decode("PolicySnapshot", data)
+    except WireFormatError as e:
+        raise InvalidPolicyError(f"undecodable policy snapshot for {task}: {e}", Refusal.UNDECODABLE.value) from e
+
+
 def weights_sha256(weights: Sequence[Mapping[str, Any]]) -> str:
     """Lower-case hex SHA-256 over the ``data`` bytes of every tensor, in order."""
     digest = hashlib.sha256()
@@ -143,7 +169,8 @@ def _verify(s: Mapping[str, Any], task: TaskSpec, where: str) -> tuple[list[np.n
             raise refuse(f"{name} {list(s[name])} differs from the task's {list(bound)}")
     actual = weights_sha256(s["weights"])
     if actual != s["weights_sha256"]:
-        raise refuse(f"weights sha256 {actual} differs from the declared {s['weights_sha256']} (corrupt or tampered)")
+        raise refuse(f"weights sha256 {actual} differs from the declared {s['weights_sha256']} "
+                     "(corrupt; tampering is what the signature catches)")
     tensors = s["weights"]
     if len(tensors) < 2 or len(tensors) % 2:
         raise refuse(f"expected a weight and a bias per layer, got {len(tensors)} tensors")
@@ -179,33 +206,50 @@ def _verify(s: Mapping[str, Any], task: TaskSpec, where: str) -> tuple[list[np.n
 class PolicySubscriber:
     """Follows ``<prefix>policies`` for one task from the beginning of the compacted topic,
     verifies every snapshot and swaps in each newer version atomically: a robot reads
-    :meth:`current` between two control steps. A bad snapshot is refused with its reason
-    (:attr:`rejected`, :attr:`last_rejection`) and the last good version stays. A version can be
-    pinned: the robot then stays on it while newer ones are verified and kept.
+    :meth:`current` between two control steps.
+
+    A snapshot runs only if a trusted key signed it (checked before anything in it is used),
+    its version is newer than every one verified before, and it fits the task. Otherwise it is
+    refused, logged with its reason (a :class:`~takeover_robot.signing.Refusal` label:
+    ``undecodable``, ``unsigned``, ``unknown_key``, ``bad_signature``, ``replayed``,
+    ``invalid``), counted (:attr:`refused`, :attr:`rejected`, :attr:`last_rejection`), and the
+    last good version stays. A version can be pinned: the robot then stays on it while newer
+    ones are verified and kept.
     """
 
-    def __init__(self, target: ConnectionLike | None, task: TaskSpec, *, keep_versions: int = 16,
-                 rack: str | None = None, consumer_config: Mapping[str, Any] | None = None):
+    def __init__(self, target: ConnectionLike | None, task: TaskSpec,
+                 trusted: TrustedKeys | str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None, *,
+                 keep_versions: int = 16, rack: str | None = None, consumer_config: Mapping[str, Any] | None = None):
         """
         :param target: the Kafka connection (or ``"host:port"``); None follows nothing, and
                        snapshots come only through :meth:`offer`
+        :param trusted: the public keys of the learners whose policies this robot runs:
+                        :class:`~takeover_robot.signing.TrustedKeys`, or the path of a ``NAME.pub``
+                        file or of a directory of them (several: a list, or comma-separated).
+                        Required: without, :class:`~takeover_robot.errors.TrustedKeysError`
+                        (make a key pair with ``takeover keys generate``)
         :param keep_versions: how many of the last verified versions stay available to :meth:`pin`
         :param rack: this robot's ``client.rack``, to fetch from the nearest replica
+        :param consumer_config: further librdkafka consumer settings; ``group.id`` defaults to
+                                ``<prefix>robot-policy-<uuid>``, within the robot ACL's groups
         """
+        self.trusted = signing.trusted_keys(trusted)
         self.task = task
         self._keep = max(1, keep_versions)
         self._lock = threading.Condition()
         self._recent: OrderedDict[int, Policy] = OrderedDict()  # verified, oldest first
         self._current: Policy | None = None
         self._pinned = 0
-        self._rejected = 0
+        self._newest = 0  # the newest version verified
+        self._refused: dict[str, int] = dict.fromkeys(signing.REASONS, 0)
         self._last_rejection: str | None = None
+        self._last_refusal: str | None = None
         self._last_error: str | None = None
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         if target is not None:
             conn = connection(target)
-            settings = {"group.id": f"takeover-py-policy-{uuid.uuid4()}", "enable.auto.commit": False,
+            settings = {"group.id": robot_group_id(conn, "policy"), "enable.auto.commit": False,
                         "auto.offset.reset": "earliest", "fetch.wait.max.ms": 50,
                         "max.partition.fetch.bytes": 32 << 20, **(consumer_config or {})}
             if rack:
@@ -227,13 +271,25 @@ class PolicySubscriber:
 
     @property
     def rejected(self) -> int:
-        """Snapshots refused so far."""
-        return self._rejected
+        """Snapshots refused so far, for every reason."""
+        return sum(self._refused.values())
+
+    @property
+    def refused(self) -> dict[str, int]:
+        """Snapshots refused so far by reason: every label of
+        :class:`~takeover_robot.signing.Refusal`, 0 for those that never happened (a copy)."""
+        with self._lock:
+            return dict(self._refused)
 
     @property
     def last_rejection(self) -> str | None:
-        """Why the last refused snapshot was refused."""
+        """Why the last refused snapshot was refused (the log line's message)."""
         return self._last_rejection
+
+    @property
+    def last_refusal(self) -> str | None:
+        """The reason label of the last refusal (e.g. ``"bad_signature"``), None before any."""
+        return self._last_refusal
 
     @property
     def last_error(self) -> str | None:
@@ -251,17 +307,29 @@ class PolicySubscriber:
             return list(self._recent)
 
     def offer(self, data: bytes) -> bool:
-        """Verifies one encoded snapshot and keeps it if it is newer than every one kept;
-        installs it unless a version is pinned. Returns whether it was kept."""
+        """Verifies one encoded snapshot, in Java's order: decodes it (else ``undecodable``),
+        checks its signature by a trusted key (else ``unsigned``, ``unknown_key``,
+        ``bad_signature``), that its version is newer than every one verified (else
+        ``replayed``), and that it fits the task (else ``invalid``). Keeps it, and installs it
+        unless a version is pinned. Returns whether it was kept; a refusal is logged, counted in
+        :attr:`refused`, and leaves the current policy as it is."""
         try:
-            policy = Policy.from_bytes(data, self.task)
-        except InvalidPolicyError as e:
+            snapshot = decode_snapshot(data, self.task.name)
+            signing.verify(snapshot, self.trusted)  # nothing else in it is looked at before this
+        except RefusedPolicyError as e:
             with self._lock:
-                self._reject(str(e))
+                self._reject(e.reason, str(e))
             return False
         with self._lock:
-            if self._recent and policy.version <= next(reversed(self._recent)):
-                return False  # older or the same: compaction and restarts replay history
+            try:
+                if snapshot["version"] <= self._newest:
+                    raise RefusedPolicyError(Refusal.REPLAYED, f"policy {self.task.name} v{snapshot['version']} "
+                                             f"arrived after v{self._newest}: an old snapshot published again")
+                policy = Policy(snapshot, self.task)
+            except RefusedPolicyError as e:
+                self._reject(e.reason, str(e))
+                return False
+            self._newest = policy.version
             self._recent[policy.version] = policy
             while len(self._recent) > self._keep:
                 self._recent.popitem(last=False)
@@ -320,10 +388,11 @@ class PolicySubscriber:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _reject(self, reason: str) -> None:
-        self._rejected += 1
-        self._last_rejection = reason
-        LOG.warning("policy snapshot refused, keeping v%d: %s", self.current_version, reason)
+    def _reject(self, reason: str, why: str) -> None:
+        self._refused[reason] = self._refused.get(reason, 0) + 1
+        self._last_rejection = why
+        self._last_refusal = reason
+        LOG.warning("policy snapshot refused (%s), keeping v%d: %s", reason, self.current_version, why)
 
     def _follow(self) -> None:
         assigned = False
@@ -372,16 +441,18 @@ class PolicySubscriber:
 def build_snapshot(task: TaskSpec, version: int, layers: Sequence[tuple[np.ndarray, np.ndarray]], *,
                    obs_mean: Sequence[float] | None = None, obs_std: Sequence[float] | None = None,
                    parent_version: int = 0, created_at: int | None = None,
-                   learner_stats: Mapping[str, float] | None = None) -> dict[str, Any]:
+                   learner_stats: Mapping[str, float] | None = None,
+                   signing_key: nacl.signing.SigningKey | None = None) -> dict[str, Any]:
     """A ``PolicySnapshot`` record for ``task`` from (weight [out, in], bias [out]) pairs in
-    forward order, with its SHA-256 filled in: for tests and tools that publish policies."""
+    forward order, with its SHA-256 filled in, and signed by ``signing_key`` when given
+    (unsigned otherwise: robots refuse it): for tests and tools that publish policies."""
     weights = []
     for i, (w, b) in enumerate(layers):
         w = np.asarray(w, _F32)
         b = np.asarray(b, _F32)
         weights.append({"name": f"layer{i}.weight", "shape": list(w.shape), "data": w.tobytes()})
         weights.append({"name": f"layer{i}.bias", "shape": list(b.shape), "data": b.tobytes()})
-    return {
+    snapshot = {
         "task": task.name, "version": version, "parent_version": parent_version,
         "created_at": int(time.time() * 1000) if created_at is None else created_at,
         "obs_dim": task.obs_dim, "act_dim": task.act_dim,
@@ -390,4 +461,6 @@ def build_snapshot(task: TaskSpec, version: int, layers: Sequence[tuple[np.ndarr
         "obs_mean": list(obs_mean if obs_mean is not None else [0.0] * task.obs_dim),
         "obs_std": list(obs_std if obs_std is not None else [1.0] * task.obs_dim),
         "weights_sha256": weights_sha256(weights), "learner_stats": dict(learner_stats or {}),
+        "signing_key_id": None, "signature": None,
     }
+    return signing.sign(snapshot, signing_key) if signing_key is not None else snapshot

@@ -13,6 +13,7 @@ import numpy as np
 from .kafka import ConnectionLike, connection
 from .outbox import Outbox
 from .policy import Policy, PolicySubscriber
+from .signing import TrustedKeys, trusted_keys
 from .tasks import TaskSpec, register_task
 
 POLICY = "POLICY"
@@ -55,14 +56,22 @@ class Robot:
 
     @classmethod
     def connect(cls, robot_id: str, task: TaskSpec, target: ConnectionLike, spool_dir: str | Path, *,
-                register: bool = True, subscribe: bool = True, timeout: float = 30.0) -> "Robot":
-        """A robot with its own outbox (spooling to ``spool_dir``) and policy subscriber,
-        after registering ``task`` (see :func:`~takeover_robot.tasks.register_task`)."""
+                trusted: TrustedKeys | str | Path | Sequence[str | Path] | None = None, register: bool = True,
+                subscribe: bool = True, timeout: float = 30.0) -> "Robot":
+        """A robot with its own outbox (spooling to ``spool_dir``) and policy subscriber, which
+        runs only policies signed by a key of ``trusted`` (required when ``subscribe``: see
+        :class:`~takeover_robot.policy.PolicySubscriber`), after registering ``task`` (see
+        :func:`~takeover_robot.tasks.register_task`)."""
         conn = connection(target)
+        keys = trusted_keys(trusted) if subscribe else None  # before anything is sent: no keys, no robot
         if register:
             register_task(task, conn, registered_by=robot_id, timeout=timeout)
         outbox = Outbox(conn, spool_dir)
-        policies = PolicySubscriber(conn, task) if subscribe else None
+        try:
+            policies = PolicySubscriber(conn, task, keys) if subscribe else None
+        except BaseException:
+            outbox.close(timeout)
+            raise
         robot = cls(robot_id, task, outbox, policies)
         robot._owned = [outbox] + ([policies] if policies else [])
         return robot

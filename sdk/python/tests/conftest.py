@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import nacl.signing
 import pytest
 
 SDK = Path(__file__).resolve().parents[1]
@@ -17,7 +18,12 @@ VECTORS = REPO / "schemas" / "vectors"
 
 sys.path.insert(0, str(SDK))
 
-from takeover_robot import Connection, TaskSpec, create_topics  # noqa: E402
+from takeover_robot import Connection, TaskSpec, TrustedKeys, create_topics  # noqa: E402
+
+# The key Java's PolicyVectorsTest signs schemas/vectors/policy.json with (seed bytes 0, 1, ..., 31);
+# the tests sign their own snapshots with it too, and their robots trust it.
+LEARNER_KEY = nacl.signing.SigningKey(bytes(range(32)))
+TRUSTED = TrustedKeys.of(LEARNER_KEY)
 
 
 def vectors(name: str) -> Any:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import sys
 
+import nacl.signing
 import numpy as np
 import pytest
 
-from conftest import SDK
+from conftest import LEARNER_KEY, SDK, TRUSTED
 from test_robot import Recorder
-from takeover_robot import PolicySubscriber, Robot, build_snapshot, wire
+from takeover_robot import PolicySubscriber, Robot, TrustedKeysError, build_snapshot, signing, wire
 
 sys.path.insert(0, str(SDK / "examples"))
 import point_robot  # noqa: E402
@@ -47,9 +48,10 @@ def test_the_operator_hands_back_after_driving():
 
 def _simulate(policy_layers=None, steps: int = 2000, seed: int = 0) -> tuple[Tally, Recorder]:
     recorder = Recorder()
-    subscriber = PolicySubscriber(None, TASK)
+    subscriber = PolicySubscriber(None, TASK, TRUSTED)
     if policy_layers is not None:
-        snapshot = build_snapshot(TASK, 1, policy_layers, obs_mean=TASK.observation_mean, obs_std=TASK.observation_std)
+        snapshot = build_snapshot(TASK, 1, policy_layers, obs_mean=TASK.observation_mean, obs_std=TASK.observation_std,
+                                  signing_key=LEARNER_KEY)
         assert subscriber.offer(wire.encode("PolicySnapshot", snapshot))
     tally = Tally()
     robot = PointRobot(Robot("py-1", TASK, recorder, subscriber), np.random.default_rng(seed), tally)
@@ -100,10 +102,49 @@ def test_episodes_and_takeovers_follow_the_contract():
         assert handback["episode_id"] == takeover["episode_id"]  # a takeover ends in its own episode
 
 
+def test_trusted_keys_and_kafka_config_come_from_options_env_or_local_mode(tmp_path, monkeypatch):
+    monkeypatch.delenv("TAKEOVER_TRUSTED_KEYS", raising=False)
+    monkeypatch.delenv("TAKEOVER_PY_KAFKA_CONFIG", raising=False)
+    monkeypatch.delenv("TAKEOVER_BOOTSTRAP", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.pub").write_text(signing.public_pem(LEARNER_KEY))
+    (tmp_path / "b.pub").write_text(signing.public_pem(nacl.signing.SigningKey(bytes([3] * 32))))
+    args = point_robot.parse_args([])
+    assert args.trusted_keys == [str(point_robot.LOCAL_KEYS)] or args.trusted_keys == [
+        str(point_robot.REPO_ROOT / point_robot.LOCAL_KEYS)]
+    assert args.kafka_config is None and args.bootstrap is None
+    local = tmp_path / ".takeover" / "local" / "keys"
+    local.mkdir(parents=True)
+    (local / "local.pub").write_text(signing.public_pem(LEARNER_KEY))
+    assert point_robot.load_trusted_keys(point_robot.parse_args([])) == TRUSTED
+    args = point_robot.parse_args(["--trusted-keys", "a.pub,b.pub"])
+    assert len(point_robot.load_trusted_keys(args)) == 2
+    args = point_robot.parse_args(["--trusted-keys", "a.pub", "--trusted-keys", str(tmp_path / "b.pub")])
+    assert len(point_robot.load_trusted_keys(args)) == 2
+    monkeypatch.setenv("TAKEOVER_TRUSTED_KEYS", "b.pub, a.pub")
+    monkeypatch.setenv("TAKEOVER_PY_KAFKA_CONFIG", "kafka.properties")
+    args = point_robot.parse_args([])
+    assert len(point_robot.load_trusted_keys(args)) == 2 and args.kafka_config == "kafka.properties"
+    monkeypatch.setenv("TAKEOVER_TRUSTED_KEYS", "missing.pub")
+    with pytest.raises(TrustedKeysError, match="missing.pub"):
+        point_robot.load_trusted_keys(point_robot.parse_args([]))
+
+
+def test_without_trusted_keys_the_example_stops_before_kafka(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("TAKEOVER_TRUSTED_KEYS", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(point_robot, "REPO_ROOT", tmp_path / "elsewhere")
+    assert point_robot.main(["--bootstrap", "localhost:1", "--steps", "1"]) == 2
+    error = capsys.readouterr().err
+    assert "no trusted policy keys" in error and "bin/takeover local" in error and "--trusted-keys" in error
+
+
 @pytest.mark.kafka
 def test_the_example_runs_against_kafka(kafka, tmp_path, capsys):
+    (tmp_path / "learner.pub").write_text(signing.public_pem(LEARNER_KEY))
     code = point_robot.main(["--bootstrap", kafka.bootstrap, "--prefix", kafka.prefix, "--robots", "2",
-                             "--steps", "300", "--hz", "0", "--seed", "4", "--spool-dir", str(tmp_path)])
+                             "--steps", "300", "--hz", "0", "--seed", "4", "--spool-dir", str(tmp_path / "spool"),
+                             "--trusted-keys", str(tmp_path / "learner.pub")])
     assert code == 0
     lines = capsys.readouterr().out.splitlines()
     result = json.loads(next(line for line in reversed(lines) if line.startswith("RESULT "))[len("RESULT "):])

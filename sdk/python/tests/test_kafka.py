@@ -19,6 +19,8 @@ from takeover_robot import (
     wire,
 )
 from takeover_robot.kafka import Connection, read_to_end, wait_until
+from takeover_robot.policy import weights_sha256
+from conftest import LEARNER_KEY, TRUSTED
 
 pytestmark = pytest.mark.kafka
 
@@ -107,24 +109,27 @@ def _publish(conn: Connection, task: str, value: bytes) -> None:
     assert producer.flush(30.0) == 0 and errors == [None]
 
 
-def test_subscriber_follows_good_snapshots_and_refuses_a_tampered_one(kafka):
+def test_subscriber_follows_signed_snapshots_and_refuses_a_tampered_one(kafka):
     task = TaskSpec("point2d", 4, 2, [-1.0, -1.0], [1.0, 1.0], 50, 50.0)
     rng = np.random.default_rng(0)
 
     def snapshot(version: int) -> dict:
-        return build_snapshot(task, version, [(rng.normal(size=(8, 4)), rng.normal(size=8)),
-                                              (rng.normal(size=(4, 8)), rng.normal(size=4))])
+        layers = [(rng.normal(size=(8, 4)), rng.normal(size=8)), (rng.normal(size=(4, 8)), rng.normal(size=4))]
+        return build_snapshot(task, version, layers, signing_key=LEARNER_KEY)
 
     _publish(kafka, "another-task", wire.encode("PolicySnapshot", {**snapshot(9), "task": "another-task"}))
     _publish(kafka, "point2d", wire.encode("PolicySnapshot", snapshot(1)))
-    with PolicySubscriber(kafka, task) as subscriber:
+    with PolicySubscriber(kafka, task, TRUSTED) as subscriber:
         assert subscriber.wait_for_version(1, timeout=60.0), subscriber.last_error
         assert subscriber.current().version == 1
         tampered = snapshot(2)
         tampered["weights"][0]["data"] = bytes(len(tampered["weights"][0]["data"]))
+        tampered["weights_sha256"] = weights_sha256(tampered["weights"])  # only the signature can tell
         _publish(kafka, "point2d", wire.encode("PolicySnapshot", tampered))
-        assert wait_until(lambda: subscriber.rejected == 1, timeout=60.0)
-        assert "sha256" in subscriber.last_rejection
+        _publish(kafka, "point2d", wire.encode("PolicySnapshot", build_snapshot(task, 2, [
+            (np.zeros((4, 4)), np.zeros(4))])))  # unsigned
+        assert wait_until(lambda: subscriber.rejected == 2, timeout=60.0)
+        assert subscriber.refused["bad_signature"] == 1 and subscriber.refused["unsigned"] == 1
         assert subscriber.current_version == 1
         _publish(kafka, "point2d", wire.encode("PolicySnapshot", snapshot(3)))
         assert subscriber.wait_for_version(3, timeout=60.0)

@@ -7,8 +7,8 @@ import copy
 import numpy as np
 import pytest
 
-from conftest import vectors
-from takeover_robot import InvalidPolicyError, Policy, PolicySubscriber, TaskSpec, build_snapshot, wire
+from conftest import LEARNER_KEY, TRUSTED, vectors
+from takeover_robot import InvalidPolicyError, Policy, PolicySubscriber, TaskSpec, build_snapshot, signing, wire
 
 JAVA = vectors("policy.json")
 SNAPSHOT = bytes.fromhex(JAVA["snapshot"])
@@ -141,8 +141,9 @@ def test_non_finite_weights_are_refused():
 
 
 def test_undecodable_bytes_are_an_invalid_policy():
-    with pytest.raises(InvalidPolicyError, match="undecodable"):
+    with pytest.raises(InvalidPolicyError, match="undecodable") as refused:
         Policy.from_bytes(SNAPSHOT[:-5], java_task())
+    assert refused.value.reason == "undecodable"
 
 
 class TestSubscriberWithoutKafka:
@@ -151,30 +152,44 @@ class TestSubscriberWithoutKafka:
     def snapshot(self, version: int, tamper: bool = False) -> bytes:
         s = _snapshot()
         s["version"] = version
-        if tamper:
+        if tamper:  # corrupt after signing, without fixing the checksum
+            s = signing.sign(s, LEARNER_KEY)
             _flip_weight(s)
-        return _reencode(s)
+            return _reencode(s)
+        return _reencode(signing.sign(s, LEARNER_KEY))
 
-    def test_installs_newer_versions_and_ignores_older(self):
-        sub = PolicySubscriber(None, java_task())
+    def test_installs_newer_versions_and_refuses_older_as_replayed(self):
+        sub = PolicySubscriber(None, java_task(), TRUSTED)
         assert sub.current() is None and sub.current_version == 0
         assert sub.offer(self.snapshot(2))
         assert sub.current_version == 2
         assert not sub.offer(self.snapshot(1)) and not sub.offer(self.snapshot(2))
-        assert sub.current_version == 2
+        assert sub.current_version == 2 and sub.refused["replayed"] == 2
         assert sub.offer(self.snapshot(5)) and sub.current_version == 5
-        assert sub.rejected == 0
+        assert sub.rejected == 2
 
     def test_a_tampered_snapshot_is_refused_and_the_last_good_kept(self):
-        sub = PolicySubscriber(None, java_task())
+        sub = PolicySubscriber(None, java_task(), TRUSTED)
         sub.offer(self.snapshot(3))
         assert not sub.offer(self.snapshot(4, tamper=True))
         assert sub.current_version == 3 and sub.rejected == 1
-        assert "sha256" in sub.last_rejection
+        assert sub.last_refusal == "bad_signature" and "signature does not match" in sub.last_rejection
         assert sub.offer(self.snapshot(4)) and sub.current_version == 4
 
+    def test_a_signed_snapshot_unfit_for_the_task_is_invalid(self):
+        sub = PolicySubscriber(None, java_task(), TRUSTED)
+        s = _snapshot()
+        s["version"] = 4
+        _flip_weight(s)  # the checksum no longer matches, the signature does (the learner signed it so)
+        assert not sub.offer(_reencode(signing.sign(s, LEARNER_KEY)))
+        assert sub.last_refusal == "invalid" and "sha256" in sub.last_rejection
+        other = java_task()
+        other = TaskSpec(other.name, other.obs_dim + 1, other.act_dim, other.action_low, other.action_high, 200, 50.0)
+        assert not PolicySubscriber(None, other, TRUSTED).offer(self.snapshot(5))
+        assert sub.current() is None and sub.refused["invalid"] == 1
+
     def test_pin_and_unpin(self):
-        sub = PolicySubscriber(None, java_task(), keep_versions=3)
+        sub = PolicySubscriber(None, java_task(), TRUSTED, keep_versions=3)
         for v in (1, 2, 3, 4):
             sub.offer(self.snapshot(v))
         assert sub.versions() == [2, 3, 4]
@@ -188,7 +203,7 @@ class TestSubscriberWithoutKafka:
 
     def test_wait_for_version_has_a_deadline(self):
         import threading
-        sub = PolicySubscriber(None, java_task())
+        sub = PolicySubscriber(None, java_task(), TRUSTED)
         assert not sub.wait_for_version(1, timeout=0.05)
         timer = threading.Timer(0.05, lambda: sub.offer(self.snapshot(7)))
         timer.start()

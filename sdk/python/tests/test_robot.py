@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import LEARNER_KEY, TRUSTED
 from takeover_robot import Robot, TaskSpec, build_snapshot, wire
 from takeover_robot.policy import PolicySubscriber
 
@@ -105,12 +106,12 @@ def test_event_time_never_goes_back():
 
 
 def test_steps_carry_the_version_that_acted():
-    subscriber = PolicySubscriber(None, TASK)
+    subscriber = PolicySubscriber(None, TASK, TRUSTED)
     r, out = robot(policies=subscriber)
     action, version = r.act([0.0, 0.0])
     assert action is None and version == 0
     r.step([0.0, 0.0], [0.0], control="POLICY")
-    snapshot = build_snapshot(TASK, 3, [(np.zeros((2, 2)), np.zeros(2))])
+    snapshot = build_snapshot(TASK, 3, [(np.zeros((2, 2)), np.zeros(2))], signing_key=LEARNER_KEY)
     assert subscriber.offer(wire.encode("PolicySnapshot", snapshot))
     action, version = r.act([0.0, 0.0], deterministic=True)
     assert version == 3 and action.shape == (1,)
