@@ -7,14 +7,18 @@ import picocli.CommandLine.Option;
 /** How a command reaches a Kafka cluster: the same options, with the same variables, on every command. */
 final class KafkaOptions {
 
-    @Option(names = "--bootstrap", defaultValue = "${env:TAKEOVER_BOOTSTRAP:-localhost:9092}",
-            description = "Kafka bootstrap servers; TAKEOVER_BOOTSTRAP (default ${DEFAULT-VALUE}).")
+    private static final String LOCAL = "localhost:9092";
+
+    @Option(names = "--bootstrap", defaultValue = "${env:TAKEOVER_BOOTSTRAP}",
+            description = "Kafka bootstrap servers; TAKEOVER_BOOTSTRAP (default: bootstrap.servers of the "
+                    + "--kafka-config file, else " + LOCAL + ").")
     String bootstrap;
 
     @Mixin
     KafkaClientOptions client;
 
     KafkaConnection connection() {
-        return KafkaConnection.of(bootstrap, client.config, client.topicPrefix);
+        boolean inFile = client.config != null && KafkaConnection.bootstrapServersIn(client.config) != null;
+        return KafkaConnection.of(bootstrap != null || inFile ? bootstrap : LOCAL, client.config, client.topicPrefix);
     }
 }

@@ -233,7 +233,7 @@ public final class Learner implements AutoCloseable {
                 step.add(batch);
             }
             replayWaitNanos.addAndGet(System.nanoTime() - waitStart);
-            lastStats = agent.update(step);
+            lastStats = GradientTurns.update(agent, step);
             step.forEach(batches::giveBack);
             step.clear();
             long steps = gradientSteps.incrementAndGet();

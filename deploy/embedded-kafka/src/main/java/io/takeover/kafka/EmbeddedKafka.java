@@ -45,6 +45,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** The SASL mechanism of a secured broker's client listener, the one its users are made for. */
     public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+    public static final String PLAIN_MECHANISM = "PLAIN";
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(100);
@@ -92,10 +93,25 @@ public final class EmbeddedKafka implements AutoCloseable {
      * 127.0.0.1 only: whoever can open a loopback connection on this host administers this broker.
      */
     public static EmbeddedKafka startSecured(Path dataDir, int port) {
-        return launch(dataDir, port, true);
+        return startSecured(dataDir, port, Map.of());
+    }
+
+    /**
+     * As {@link #startSecured(Path, int)}, and the client listener also takes SASL/PLAIN (over
+     * the same TLS) for these users, fixed for this run: for clients whose SCRAM does not work
+     * with Kafka 4 brokers, as librdkafka before 2.6.1 (Debian's python3-confluent-kafka).
+     *
+     * @param plainUsers user name → password
+     */
+    public static EmbeddedKafka startSecured(Path dataDir, int port, Map<String, String> plainUsers) {
+        return launch(dataDir, port, true, plainUsers);
     }
 
     private static EmbeddedKafka launch(Path dataDir, int port, boolean secure) {
+        return launch(dataDir, port, secure, Map.of());
+    }
+
+    private static EmbeddedKafka launch(Path dataDir, int port, boolean secure, Map<String, String> plainUsers) {
         refuseTheOtherMode(dataDir, secure);
         try {
             Files.createDirectories(dataDir);
@@ -109,6 +125,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 int internalPort = freePort();
                 secured = new Secured(bootstrap, TlsMaterial.in(dataDir.resolve("tls")));
                 props.putAll(securedListeners(brokerPort, internalPort, controllerPort, secured.tls()));
+                if (!plainUsers.isEmpty()) {
+                    props.putAll(plainUsers(plainUsers));
+                }
                 bootstrap = "127.0.0.1:" + internalPort;
             } else {
                 props.putAll(plaintextListeners(brokerPort, controllerPort));
@@ -187,6 +206,19 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer"),
                 Map.entry("allow.everyone.if.no.acl.found", "false"),
                 Map.entry("super.users", "User:ANONYMOUS"));
+    }
+
+    /** SASL/PLAIN beside SCRAM on the client listener, with these users (Kafka's own PLAIN server). */
+    private static Map<String, String> plainUsers(Map<String, String> users) {
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+        users.forEach((user, password) -> {
+            if (!user.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("a PLAIN user name is [A-Za-z0-9._-]+, not '" + user + "'");
+            }
+            jaas.append(" user_").append(user).append("=\"").append(jaasEscaped(password)).append('"');
+        });
+        return Map.of("listener.name.client.sasl.enabled.mechanisms", SCRAM_MECHANISM + "," + PLAIN_MECHANISM,
+                "listener.name.client.plain.sasl.jaas.config", jaas.append(';').toString());
     }
 
     private static void refuseTheOtherMode(Path dataDir, boolean secure) {

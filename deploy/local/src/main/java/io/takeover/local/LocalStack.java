@@ -78,9 +78,10 @@ public final class LocalStack implements AutoCloseable {
             TaskSpec task = Simulators.spec(settings.task());
             secured = settings.secured();
             if (secured) {
+                Map<Part, String> passwords = PartConnections.newPasswords();
                 kafka = track(EmbeddedKafka.startSecured(settings.dataDir().resolve("kafka-secured"),
-                        settings.kafkaPort()));
-                parts = PartConnections.secured(kafka, settings.topics(), settings.kafkaProperties(),
+                        settings.kafkaPort(), PartConnections.plainUsers(passwords)));
+                parts = PartConnections.secured(kafka, passwords, settings.topics(), settings.kafkaProperties(),
                         settings.dataDir().resolve("clients"));
             } else {
                 kafka = track(EmbeddedKafka.start(settings.dataDir().resolve("kafka"), settings.kafkaPort()));

@@ -44,14 +44,29 @@ public record PartConnections(KafkaConnection admin, Map<Part, KafkaConnection> 
         return new PartConnections(connection, parts);
     }
 
-    /** A user per part on a secured broker, granted its ACLs, with its client properties written under {@code clientsDir}. */
-    static PartConnections secured(EmbeddedKafka kafka, Topics topics, Map<String, String> extra, Path clientsDir) {
-        Map<Part, KafkaConnection> parts = new EnumMap<>(Part.class);
+    /** A fresh random password per part. */
+    static Map<Part, String> newPasswords() {
+        Map<Part, String> passwords = new EnumMap<>(Part.class);
         SecureRandom random = new SecureRandom();
         for (Part part : Part.values()) {
             byte[] secret = new byte[24];
             random.nextBytes(secret);
-            String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+            passwords.put(part, Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+        }
+        return passwords;
+    }
+
+    /** The robots' user for SASL/PLAIN, which the broker must know from its start ({@link #librdkafka}). */
+    static Map<String, String> plainUsers(Map<Part, String> passwords) {
+        return Map.of(Part.ROBOT.user(), passwords.get(Part.ROBOT));
+    }
+
+    /** A user per part on a secured broker, granted its ACLs, with its client properties written under {@code clientsDir}. */
+    static PartConnections secured(EmbeddedKafka kafka, Map<Part, String> passwords, Topics topics,
+            Map<String, String> extra, Path clientsDir) {
+        Map<Part, KafkaConnection> parts = new EnumMap<>(Part.class);
+        for (Part part : Part.values()) {
+            String password = passwords.get(part);
             kafka.addUser(part.user(), password);
             kafka.grant(KafkaAccess.bindings(part, part.user(), topics));
             KafkaConnection connection = withExtra(kafka.connectionAs(part.user(), password).withTopics(topics), extra);
@@ -77,10 +92,15 @@ public record PartConnections(KafkaConnection admin, Map<Part, KafkaConnection> 
         return out.toString();
     }
 
-    /** librdkafka's names for the same settings. */
+    /**
+     * librdkafka's names for the robot's settings, with PLAIN (over the same TLS) for SCRAM:
+     * librdkafka before 2.6.1, as Debian's, fails SCRAM against Kafka 4 brokers.
+     */
     private static String librdkafka(EmbeddedKafka kafka, String user, String password) {
-        return Map.of("bootstrap.servers", kafka.clientBootstrapServers(), "security.protocol", "SASL_SSL",
-                "sasl.mechanisms", EmbeddedKafka.SCRAM_MECHANISM, "sasl.username", user, "sasl.password", password,
+        return "# SASL/PLAIN over TLS: librdkafka before 2.6.1 fails SCRAM against Kafka 4 brokers; with a newer one,\n"
+                + "# sasl.mechanisms=SCRAM-SHA-512 works with the same user and password.\n"
+                + Map.of("bootstrap.servers", kafka.clientBootstrapServers(), "security.protocol", "SASL_SSL",
+                "sasl.mechanisms", EmbeddedKafka.PLAIN_MECHANISM, "sasl.username", user, "sasl.password", password,
                 "ssl.ca.location", kafka.caCertificate().toString()).entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n"));
     }

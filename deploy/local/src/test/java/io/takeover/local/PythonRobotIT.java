@@ -90,7 +90,7 @@ class PythonRobotIT {
         }
         Run run = python(Duration.ofMinutes(5), List.of("examples/point_robot.py", "--bootstrap",
                 stack.bootstrapServers(), "--robots", "2", "--hz", "100", "--duration", "240", "--until-version", "2",
-                "--spool-dir", dir.resolve("spool").toString()));
+                "--spool-dir", dir.resolve("spool").toString(), "--trusted-keys", dir.resolve("stack/keys").toString()));
         assertEquals(0, run.exit(), "the Python robot failed:\n" + run.output());
         String resultLine = run.output().lines().filter(l -> l.startsWith("RESULT ")).reduce((a, b) -> b)
                 .orElseThrow(() -> new AssertionError("no RESULT line:\n" + run.output()));

@@ -19,6 +19,7 @@ import io.takeover.schemas.policy.PolicySignature;
 import io.takeover.schemas.policy.PolicyTensors;
 import io.takeover.schemas.policy.SigningKey;
 import io.takeover.schemas.wire.Codecs;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,6 +111,27 @@ class SecuredLoopIT {
 
     @Test
     @Order(3)
+    void theCommandLinePassesTheClientPropertiesThrough() throws Exception {
+        Path clients = dir.resolve("stack/clients");
+        Path task = Files.writeString(dir.resolve("point2d.yaml"), "name: point2d\nobs_dim: 4\nact_dim: 2\n"
+                + "action_low: [-1, -1]\naction_high: [1, 1]\nmax_episode_steps: 50\ncontrol_hz: 50\n");
+        // the label job's principal may read tasks but not register one; a robot's may do both
+        assertEquals(0, takeover("task", "list", "--kafka-config", clients.resolve("label-job.properties").toString()));
+        assertTrue(takeover("task", "register", task.toString(), "--kafka-config",
+                clients.resolve("label-job.properties").toString()) != 0, "the label job may not register tasks");
+        assertEquals(0, takeover("task", "register", task.toString(), "--kafka-config",
+                clients.resolve("robot.properties").toString()));
+        assertEquals(4, io.takeover.schemas.task.TaskRegistry.read(stack.connection(), Duration.ofSeconds(30))
+                .require("point2d").obsDim());
+    }
+
+    private static int takeover(String... args) {
+        // bootstrap.servers comes from the file, as from Kafka's own --command-config
+        return io.takeover.cli.Takeover.commandLine().execute(args);
+    }
+
+    @Test
+    @Order(4)
     @Timeout(120)
     void aSnapshotNoTrustedKeySignedReachesNoRobot() throws Exception {
         PolicySubscriber policies = stack.policies();
@@ -144,6 +166,33 @@ class SecuredLoopIT {
         List<Step> steps = TopicReader.readAll(stack.connection(), TOPICS.steps(), Codecs.STEP);
         assertTrue(steps.stream().noneMatch(s -> s.getPolicyVersion() >= forgedVersion),
                 "no step was taken by a forged version");
+    }
+
+    @Test
+    @Order(5)
+    @Timeout(300)
+    void aPythonRobotConnectsAsTheRobotPrincipalAndRunsTheSignedPolicies() throws Exception {
+        Path clients = dir.resolve("stack/clients");
+        List<String> command = List.of(PythonRobotIT.PYTHON, "examples/point_robot.py",
+                "--kafka-config", clients.resolve("robot.librdkafka.properties").toString(),
+                "--trusted-keys", dir.resolve("stack/keys").toString(), "--robots", "2", "--hz", "100",
+                "--duration", "180", "--until-version", "1", "--spool-dir", dir.resolve("py-spool").toString());
+        Path log = dir.resolve("python.log");
+        Process process = new ProcessBuilder(command).directory(PythonRobotIT.SDK.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        if (!process.waitFor(240, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("the Python robot ran past 240 s:\n" + Files.readString(log));
+        }
+        String output = Files.readString(log);
+        assertEquals(0, process.exitValue(), "the Python robot failed:\n" + output);
+        String result = output.lines().filter(l -> l.startsWith("RESULT ")).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no RESULT line:\n" + output));
+        var summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.substring("RESULT ".length()));
+        assertTrue(summary.get("max_version").asLong() >= 1, "it acted with a signed policy it verified: " + result);
+        List<Step> steps = TopicReader.readAll(stack.connection(), TOPICS.steps(), Codecs.STEP).stream()
+                .filter(s -> s.getRobotId().startsWith("py-")).toList();
+        assertTrue(steps.stream().anyMatch(s -> s.getPolicyVersion() >= 1), "its steps, over SASL_SSL: " + result);
     }
 
     private static void assertRefused(Part part, String topic, byte[] value) {

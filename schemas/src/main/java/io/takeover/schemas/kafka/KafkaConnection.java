@@ -58,6 +58,12 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> prope
         return new KafkaConnection(servers, rest, new Topics(topicPrefix == null ? Topics.DEFAULT_PREFIX : topicPrefix));
     }
 
+    /** The {@code bootstrap.servers} a client properties file names; null if none. */
+    public static String bootstrapServersIn(Path file) {
+        String servers = read(file).get(BOOTSTRAP);
+        return servers == null || servers.isBlank() ? null : servers;
+    }
+
     /** The client properties of a file, {@code bootstrap.servers} left out. */
     public static Map<String, String> clientPropertiesIn(Path file) {
         Map<String, String> properties = new TreeMap<>(read(file));
