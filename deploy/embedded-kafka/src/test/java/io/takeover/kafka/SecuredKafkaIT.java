@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -56,7 +57,7 @@ class SecuredKafkaIT {
 
     @BeforeAll
     static void startWithAWriterAndAReader() throws Exception {
-        kafka = EmbeddedKafka.startSecured(dir, 0);
+        kafka = EmbeddedKafka.startSecured(dir, 0, Map.of("writer", "writer-plain-secret"));
         try (Admin admin = Admin.create(kafka.adminConnection().clientProperties())) {
             admin.createTopics(List.of(new NewTopic(GRANTED, 1, (short) 1), new NewTopic(NOT_GRANTED, 1, (short) 1)))
                     .all().get(30, TimeUnit.SECONDS);
@@ -97,7 +98,25 @@ class SecuredKafkaIT {
                 }
             }
         }
-        assertEquals(List.of("robot-1=hello over TLS"), read);
+        assertTrue(read.contains("robot-1=hello over TLS"), "read back: " + read);
+    }
+
+    @Test
+    void aPlainUserIsTheSamePrincipalUnderTheSameAcls() throws Exception {
+        KafkaConnection plain = kafka.connectionAs("writer", "unused")
+                .withProperty("sasl.mechanism", EmbeddedKafka.PLAIN_MECHANISM)
+                .withProperty("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                        + "username=\"writer\" password=\"writer-plain-secret\";");
+        try (KafkaProducer<String, String> producer = producer(plain)) {
+            producer.send(new ProducerRecord<>(GRANTED, "robot-2", "hello over PLAIN")).get(30, TimeUnit.SECONDS);
+            Throwable failure = sendFailure(producer, NOT_GRANTED);
+            assertInstanceOf(TopicAuthorizationException.class, failure, String.valueOf(failure));
+        }
+        KafkaConnection wrong = plain.withProperty("sasl.jaas.config", "org.apache.kafka.common.security.plain"
+                + ".PlainLoginModule required username=\"writer\" password=\"writer-secret\";");
+        try (KafkaProducer<String, String> producer = producer(wrong)) {
+            assertInstanceOf(AuthenticationException.class, sendFailure(producer, GRANTED), "PLAIN has its own password");
+        }
     }
 
     @Test
