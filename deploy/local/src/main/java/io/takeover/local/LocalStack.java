@@ -29,6 +29,7 @@ import io.takeover.schemas.task.TaskRegistry;
 import io.takeover.schemas.kafka.TopicCreator;
 import io.takeover.schemas.policy.SigningKey;
 import io.takeover.schemas.policy.TrustedKeys;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.time.Duration;
@@ -77,14 +78,19 @@ public final class LocalStack implements AutoCloseable {
         try {
             TaskSpec task = Simulators.spec(settings.task());
             secured = settings.secured();
+            Path kafkaDir = settings.dataDir().resolve("kafka");
+            if (secured ? Files.exists(kafkaDir.resolve("meta.properties")) : Files.isDirectory(kafkaDir.resolve("tls"))) {
+                throw new IllegalArgumentException(settings.dataDir() + " holds a stack that ran " + (secured
+                        ? "without" : "with") + " --secure: start it as it ran, or use another --data-dir");
+            }
             if (secured) {
                 Map<Part, String> passwords = PartConnections.newPasswords();
-                kafka = track(EmbeddedKafka.startSecured(settings.dataDir().resolve("kafka-secured"),
-                        settings.kafkaPort(), PartConnections.plainUsers(passwords)));
+                kafka = track(EmbeddedKafka.startSecured(kafkaDir, settings.kafkaPort(),
+                        PartConnections.plainUsers(passwords)));
                 parts = PartConnections.secured(kafka, passwords, settings.topics(), settings.kafkaProperties(),
                         settings.dataDir().resolve("clients"));
             } else {
-                kafka = track(EmbeddedKafka.start(settings.dataDir().resolve("kafka"), settings.kafkaPort()));
+                kafka = track(EmbeddedKafka.start(kafkaDir, settings.kafkaPort()));
                 parts = PartConnections.shared(new KafkaConnection(kafka.bootstrapServers(),
                         settings.kafkaProperties(), settings.topics()));
             }
