@@ -12,16 +12,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.takeover.flink.LabelJob;
 import io.takeover.flink.LabelJobSettings;
 import io.takeover.schemas.Topics;
+import io.takeover.schemas.kafka.KafkaAccess;
+import io.takeover.schemas.kafka.KafkaAccess.Part;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.config.provider.DirectoryConfigProvider;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +45,12 @@ class KubernetesManifestsTest {
 
     private static final Path K8S = Contract.ROOT.resolve("deploy/k8s");
     private static final List<Map<String, Object>> RESOURCES = new ArrayList<>();
+    /** Users' ACLs name consumer groups and transactional ids by prefix (takeover.robot-), which read like topics. */
+    private static final String USERS = "users.yaml";
+    private static final String SIGNING_KEY = "takeover-policy-signing-key";
+    private static final String TRUSTED_KEYS = "takeover-policy-trusted-keys";
+    /** A Kafka config provider reference, ${provider:path:key}. */
+    private static final Pattern PROVIDED = Pattern.compile("\\$\\{(\\w+):([^:}]*):([^}]*)}");
 
     @BeforeAll
     static void parse() throws Exception {
@@ -87,9 +108,9 @@ class KubernetesManifestsTest {
     @Test
     void everyClientUsesTheStrimziBootstrapService() {
         Map<String, Object> kafka = one("Kafka");
-        Object plain = list(at(kafka, "spec", "kafka", "listeners")).stream()
-                .filter(l -> Boolean.FALSE.equals(at(l, "tls"))).findFirst().orElseThrow();
-        String bootstrap = name(kafka) + "-kafka-bootstrap:" + at(plain, "port");
+        Object internal = list(at(kafka, "spec", "kafka", "listeners")).stream()
+                .filter(l -> "internal".equals(at(l, "type"))).findFirst().orElseThrow();
+        String bootstrap = name(kafka) + "-kafka-bootstrap:" + at(internal, "port");
         for (Map<String, Object> container : takeoverContainers()) {
             assertEquals(bootstrap, env(container).get("TAKEOVER_BOOTSTRAP"), "container " + container.get("name"));
         }
@@ -173,16 +194,263 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void everyListenerIsTlsAndAuthenticatesAndKafkaAuthorizes() {
+        Map<String, Object> kafka = one("Kafka");
+        List<Object> listeners = list(at(kafka, "spec", "kafka", "listeners"));
+        for (Object listener : listeners) {
+            String where = "listener " + at(listener, "name");
+            assertEquals(Boolean.TRUE, at(listener, "tls"), where + " encrypts (tls: true)");
+            assertEquals("scram-sha-512", at(listener, "authentication", "type"), where + " authenticates users");
+        }
+        assertTrue(listeners.stream().anyMatch(l -> "internal".equals(at(l, "type"))), "an internal listener");
+        assertTrue(listeners.stream().anyMatch(l -> Set.of("loadbalancer", "nodeport", "ingress", "route")
+                .contains(String.valueOf(at(l, "type")))), "an external listener for robots outside the cluster");
+        assertEquals("simple", at(kafka, "spec", "kafka", "authorization", "type"), "ACLs are enforced");
+        assertNotNull(at(kafka, "spec", "entityOperator", "userOperator"), "the User Operator applies the KafkaUsers");
+    }
+
+    @Test
+    void eachPartsKafkaUserHoldsExactlyWhatKafkaAccessGrantsIt() {
+        String cluster = name(one("Kafka"));
+        Map<String, Map<String, Object>> users = ofKind("KafkaUser").stream()
+                .collect(Collectors.toMap(KubernetesManifestsTest::name, u -> u));
+        assertEquals(Arrays.stream(Part.values()).map(Part::user).collect(Collectors.toSet()), users.keySet(),
+                "one KafkaUser per part, named as its user (the principal is User:<name>)");
+        for (Part part : Part.values()) {
+            Map<String, Object> user = users.get(part.user());
+            String where = "KafkaUser " + part.user();
+            assertEquals(cluster, at(user, "metadata", "labels", "strimzi.io/cluster"), where);
+            assertEquals("scram-sha-512", at(user, "spec", "authentication", "type"), where);
+            assertEquals("simple", at(user, "spec", "authorization", "type"), where);
+            List<KafkaAccess.Grant> acls = grants(where, list(at(user, "spec", "authorization", "acls")));
+            List<KafkaAccess.Grant> wanted = KafkaAccess.grants(part, Topics.DEFAULT);
+            assertEquals(new HashSet<>(wanted), new HashSet<>(acls), where + ": its ACLs are KafkaAccess.grants");
+            assertEquals(wanted.size(), acls.size(), where + ": no ACL twice");
+        }
+    }
+
+    @Test
+    void eachPartLogsInAsItsOwnUserOverTlsWithTheClusterCa() throws IOException {
+        String kafka = name(one("Kafka"));
+        Map<Part, Pod> parts = Map.of(Part.ROBOT, takeoverPod("fleet"), Part.LEARNER, takeoverPod("learner"),
+                Part.LABEL_JOB, labelJobPod());
+        Set<String> userSecrets = Arrays.stream(Part.values()).map(Part::user).collect(Collectors.toSet());
+        for (Map.Entry<Part, Pod> e : parts.entrySet()) {
+            Part part = e.getKey();
+            Pod pod = e.getValue();
+            String where = part.user() + " (" + pod.where + ")";
+            assertNotNull(pod.kafkaConfig, where + ": no client properties (TAKEOVER_KAFKA_CONFIG / --kafka-config)");
+            Properties config = clientProperties(pod, pod.kafkaConfig, where);
+            assertEquals("SASL_SSL", config.getProperty("security.protocol"), where);
+            assertEquals("SCRAM-SHA-512", config.getProperty("sasl.mechanism"), where);
+            assertEquals("PEM", config.getProperty("ssl.truststore.type"), where);
+            assertEquals(new Mounted("Secret", kafka + "-cluster-ca-cert", "ca.crt"),
+                    pod.resolve(config.getProperty("ssl.truststore.location")), where + ": trusts the cluster CA");
+            assertFalse(config.containsKey("bootstrap.servers"), where + ": the bootstrap is the command's");
+
+            // the JAAS login is read from the part's own KafkaUser Secret by the DirectoryConfigProvider
+            Matcher jaas = PROVIDED.matcher(String.valueOf(config.getProperty("sasl.jaas.config")));
+            assertTrue(jaas.matches(), where + ": sasl.jaas.config comes from a config provider: "
+                    + config.getProperty("sasl.jaas.config"));
+            String provider = jaas.group(1);
+            assertTrue(Arrays.asList(config.getProperty("config.providers", "").split("\\s*,\\s*")).contains(provider),
+                    where + ": config.providers names " + provider);
+            assertEquals(DirectoryConfigProvider.class.getName(),
+                    config.getProperty("config.providers." + provider + ".class"), where);
+            assertEquals("sasl.jaas.config", jaas.group(3), where + ": the key Strimzi writes the JAAS login under");
+            assertEquals(new Mounted("Secret", part.user(), null), pod.resolve(jaas.group(2)),
+                    where + ": its own KafkaUser's Secret is the directory read");
+            String allowed = config.getProperty("config.providers." + provider + ".param.allowed.paths");
+            if (allowed != null) {
+                assertTrue(Arrays.asList(allowed.split("\\s*,\\s*")).contains(jaas.group(2)),
+                        where + ": allowed.paths lets the provider read " + jaas.group(2));
+            }
+            Set<String> users = pod.secrets().stream().filter(userSecrets::contains).collect(Collectors.toSet());
+            assertEquals(Set.of(part.user()), users, where + ": mounts its own user's Secret, no other's");
+        }
+    }
+
+    @Test
+    void theLearnerSignsWithItsPrivateKeyAndTheFleetTrustsPublicKeysOnly() {
+        Pod learner = takeoverPod("learner");
+        String key = learner.env.get("TAKEOVER_SIGNING_KEY");
+        assertNotNull(key, "the learner signs its policies: TAKEOVER_SIGNING_KEY");
+        Mounted signing = learner.resolve(key);
+        assertEquals("Secret", signing.kind(), "the learner's signing key is a Secret");
+        assertEquals(SIGNING_KEY, signing.name());
+        assertNotNull(signing.key(), "TAKEOVER_SIGNING_KEY names a file of " + SIGNING_KEY);
+
+        Pod fleet = takeoverPod("fleet");
+        String trusted = fleet.env.get("TAKEOVER_TRUSTED_KEYS");
+        assertNotNull(trusted, "robots run only signed policies: TAKEOVER_TRUSTED_KEYS");
+        for (String path : trusted.split(",")) {
+            Mounted keys = fleet.resolve(path.trim());
+            assertEquals(TRUSTED_KEYS, keys.name(), "the fleet trusts the keys of " + TRUSTED_KEYS);
+            assertEquals(null, keys.key(), "TAKEOVER_TRUSTED_KEYS is the directory (every *.pub in it)");
+        }
+
+        for (Pod pod : List.of(fleet, labelJobPod())) {
+            assertFalse(pod.secrets().contains(SIGNING_KEY), pod.where + " must not hold the signing key");
+            assertFalse(pod.env.containsKey("TAKEOVER_SIGNING_KEY"), pod.where);
+        }
+    }
+
+    @Test
     void topicNamesAreTheContracts() throws Exception {
         try (Stream<Path> files = Files.list(K8S)) {
             for (Path file : files.toList()) {
-                Contract.checkTopicNames(file);
+                // users.yaml names groups and transactional ids too; its ACLs are KafkaAccess's (tested above)
+                if (!file.getFileName().toString().equals(USERS)) {
+                    Contract.checkTopicNames(file);
+                }
             }
         }
     }
 
+    /** Strimzi's ACL rules as KafkaAccess grants: one per resource and operation. */
+    private static List<KafkaAccess.Grant> grants(String where, List<Object> acls) {
+        List<KafkaAccess.Grant> grants = new ArrayList<>();
+        for (Object acl : acls) {
+            assertTrue(at(acl, "type") == null || "allow".equals(at(acl, "type")), where + ": allow rules only");
+            assertTrue(at(acl, "host") == null || "*".equals(at(acl, "host")), where + ": from any host");
+            ResourceType type = switch (String.valueOf(at(acl, "resource", "type"))) {
+                case "topic" -> ResourceType.TOPIC;
+                case "group" -> ResourceType.GROUP;
+                case "transactionalId" -> ResourceType.TRANSACTIONAL_ID;
+                case "cluster" -> ResourceType.CLUSTER;
+                default -> throw new AssertionError(where + ": unknown resource type " + at(acl, "resource", "type"));
+            };
+            String name = type == ResourceType.CLUSTER ? "kafka-cluster" : String.valueOf(at(acl, "resource", "name"));
+            PatternType pattern = switch (String.valueOf(at(acl, "resource", "patternType"))) {
+                case "literal", "null" -> PatternType.LITERAL;
+                case "prefix" -> PatternType.PREFIXED;
+                default -> throw new AssertionError(where + ": unknown pattern " + at(acl, "resource", "patternType"));
+            };
+            List<String> operations = strings(at(acl, "operations"));
+            assertFalse(operations.isEmpty(), where + ": operations of " + acl);
+            for (String operation : operations) {
+                // Strimzi writes IdempotentWrite where Kafka's enum says IDEMPOTENT_WRITE
+                grants.add(new KafkaAccess.Grant(type, name, pattern, AclOperation.valueOf(
+                        operation.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT))));
+            }
+        }
+        return grants;
+    }
+
+    /** What a path in a container is: a key of a mounted ConfigMap or Secret, or (key null) the whole of one. */
+    record Mounted(String kind, String name, String key) {}
+
+    /** A pod's container as far as Kafka and keys go: its environment, its Kafka client file, what it mounts. */
+    private static final class Pod {
+        final String where;
+        final Map<String, Object> spec;
+        final Map<String, Object> container;
+        final Map<String, String> env;
+        final String kafkaConfig;
+
+        Pod(String where, Map<String, Object> spec, Map<String, Object> container, String kafkaConfig) {
+            this.where = where;
+            this.spec = spec;
+            this.container = container;
+            this.env = env(container);
+            this.kafkaConfig = kafkaConfig;
+        }
+
+        Mounted resolve(String path) {
+            assertNotNull(path, where + ": a path");
+            for (Object mount : list(container.getOrDefault("volumeMounts", List.of()))) {
+                String dir = String.valueOf(at(mount, "mountPath"));
+                if (path.equals(dir) || path.startsWith(dir + "/")) {
+                    assertTrue(at(mount, "subPath") == null, where + ": no subPath mounts (they miss updates)");
+                    String rest = path.equals(dir) ? null : path.substring(dir.length() + 1);
+                    Object volume = list(spec.getOrDefault("volumes", List.of())).stream()
+                            .filter(v -> at(mount, "name").equals(at(v, "name"))).findFirst()
+                            .orElseThrow(() -> new AssertionError(where + ": no volume " + at(mount, "name")));
+                    String kind = at(volume, "configMap") != null ? "ConfigMap" : at(volume, "secret") != null
+                            ? "Secret" : "other";
+                    Object source = kind.equals("ConfigMap") ? at(volume, "configMap") : at(volume, "secret");
+                    String name = String.valueOf(kind.equals("ConfigMap") ? at(source, "name") : at(source, "secretName"));
+                    String key = rest;
+                    Object items = at(source, "items");
+                    if (rest != null && items != null) {
+                        key = list(items).stream().filter(i -> rest.equals(at(i, "path")))
+                                .map(i -> String.valueOf(at(i, "key"))).findFirst()
+                                .orElseThrow(() -> new AssertionError(where + ": " + path + " is not among the items "
+                                        + "of " + name));
+                    }
+                    return new Mounted(kind, name, key);
+                }
+            }
+            throw new AssertionError(where + ": nothing is mounted at " + path);
+        }
+
+        /** The Secrets this pod mounts. */
+        Set<String> secrets() {
+            return list(spec.getOrDefault("volumes", List.of())).stream().filter(v -> at(v, "secret") != null)
+                    .map(v -> String.valueOf(at(v, "secret", "secretName"))).collect(Collectors.toSet());
+        }
+    }
+
+    private static Pod takeoverPod(String command) {
+        for (Map<String, Object> deployment : ofKind("Deployment")) {
+            Map<String, Object> podSpec = map(at(deployment, "spec", "template", "spec"));
+            for (Map<String, Object> c : containers(map(at(deployment, "spec", "template")))) {
+                if (String.valueOf(c.get("image")).startsWith("takeover") && !strings(c.get("args")).isEmpty()
+                        && strings(c.get("args")).get(0).equals(command)) {
+                    return new Pod(command, podSpec, c, env(c).get("TAKEOVER_KAFKA_CONFIG"));
+                }
+            }
+        }
+        throw new AssertionError("no Deployment runs `takeover " + command + "`");
+    }
+
+    private static Pod labelJobPod() {
+        Map<String, Object> deployment = one("FlinkDeployment");
+        Map<String, Object> podSpec = map(at(deployment, "spec", "podTemplate", "spec"));
+        Map<String, Object> container = containers(map(at(deployment, "spec", "podTemplate"))).stream()
+                .filter(c -> c.get("name").equals("flink-main-container")).findFirst().orElseThrow();
+        List<String> args = strings(at(deployment, "spec", "job", "args"));
+        int i = args.indexOf("--kafka-config");
+        return new Pod("label job", podSpec, container, i < 0 ? null : args.get(i + 1));
+    }
+
+    /** The client properties a pod reads at {@code path}: a key of a ConfigMap among the manifests. */
+    private static Properties clientProperties(Pod pod, String path, String where) {
+        Mounted file = pod.resolve(path);
+        assertEquals("ConfigMap", file.kind(), where + ": the client properties are a ConfigMap");
+        assertNotNull(file.key(), where + ": " + path + " names a file");
+        Map<String, Object> configMap = ofKind("ConfigMap").stream().filter(c -> file.name().equals(name(c)))
+                .findFirst().orElseThrow(() -> new AssertionError(where + ": no ConfigMap " + file.name()));
+        Object text = at(configMap, "data", file.key());
+        assertNotNull(text, where + ": ConfigMap " + file.name() + " has no " + file.key());
+        Properties properties = new Properties();
+        try {
+            properties.load(new StringReader(String.valueOf(text)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties;
+    }
+
+    /** The label job's settings, parsed by the job from its arguments; its --kafka-config file read from the ConfigMap. */
     private static LabelJobSettings labelJob() {
-        return Contract.labelJob("FlinkDeployment", strings(at(one("FlinkDeployment"), "spec", "job", "args")));
+        List<String> args = new ArrayList<>(strings(at(one("FlinkDeployment"), "spec", "job", "args")));
+        int i = args.indexOf("--kafka-config");
+        if (i >= 0) {
+            Pod pod = labelJobPod();
+            Properties properties = clientProperties(pod, args.get(i + 1), "label job");
+            try {
+                Path copy = Files.createTempFile("label-job-kafka", ".properties");
+                copy.toFile().deleteOnExit();
+                try (var out = Files.newBufferedWriter(copy)) {
+                    properties.store(out, "the label job's --kafka-config, from its ConfigMap");
+                }
+                args.set(i + 1, copy.toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return Contract.labelJob("FlinkDeployment", args);
     }
 
     private static List<Map<String, Object>> ofKind(String kind) {
