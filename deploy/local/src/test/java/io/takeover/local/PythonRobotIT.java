@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.takeover.schemas.Control;
 import io.takeover.schemas.Intervention;
 import io.takeover.schemas.InterventionKind;
@@ -16,13 +15,10 @@ import io.takeover.schemas.task.TaskRegistry;
 import io.takeover.schemas.task.TaskSpec;
 import io.takeover.schemas.wire.Codecs;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,9 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PythonRobotIT {
 
-    static final Path SDK = Path.of(System.getProperty("maven.multiModuleProjectDirectory",
-            Path.of("../..").toAbsolutePath().normalize().toString())).resolve("sdk/python");
-    static final String PYTHON = System.getProperty("takeover.python", "/usr/bin/python3");
     static final Topics TOPICS = Topics.DEFAULT;
 
     @TempDir
@@ -71,7 +64,7 @@ class PythonRobotIT {
     @Test
     @Order(1)
     void theSdksKafkaTestsPassAgainstTheStacksBroker() throws Exception {
-        Run run = python(Duration.ofMinutes(3), List.of("-m", "pytest", "-q", "-m", "kafka", "-p", "no:cacheprovider",
+        PythonProcess.Run run = python(Duration.ofMinutes(3), List.of("-m", "pytest", "-q", "-m", "kafka", "-p", "no:cacheprovider",
                 "tests"));
         assertEquals(0, run.exit(), "pytest -m kafka failed:\n" + run.output());
         assertFalse(run.output().contains(" skipped") && !run.output().contains(" passed"),
@@ -88,15 +81,13 @@ class PythonRobotIT {
         if (idle > 0) {
             Thread.sleep(idle / 1_000_000);
         }
-        Run run = python(Duration.ofMinutes(5), List.of("examples/point_robot.py", "--bootstrap",
+        PythonProcess.Run run = python(Duration.ofMinutes(5), List.of("examples/point_robot.py", "--bootstrap",
                 stack.bootstrapServers(), "--robots", "2", "--hz", "100", "--duration", "240", "--until-version", "2",
                 "--spool-dir", dir.resolve("spool").toString(), "--trusted-keys", dir.resolve("stack/keys").toString()));
         assertEquals(0, run.exit(), "the Python robot failed:\n" + run.output());
-        String resultLine = run.output().lines().filter(l -> l.startsWith("RESULT ")).reduce((a, b) -> b)
-                .orElseThrow(() -> new AssertionError("no RESULT line:\n" + run.output()));
-        JsonNode result = new ObjectMapper().readTree(resultLine.substring("RESULT ".length()));
+        JsonNode result = run.result();
         assertTrue(result.get("max_version").asLong() >= 2,
-                "the robot should act with a version the learner trained, >= 2: " + resultLine);
+                "the robot should act with a version the learner trained, >= 2: " + result);
 
         TaskSpec task = TaskRegistry.read(stack.connection(), Duration.ofSeconds(30)).require("point2d");
         assertEquals(4, task.obsDim(), "the robot registered its task: " + task);
@@ -138,24 +129,8 @@ class PythonRobotIT {
                 .filter(t -> t.getRobotId().startsWith("py-")).toList();
     }
 
-    record Run(int exit, String output) {}
-
     /** Runs Debian's python3 in the SDK's folder, with the stack's broker in TAKEOVER_BOOTSTRAP. */
-    static Run python(Duration deadline, List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(PYTHON));
-        command.addAll(args);
-        Path log = Files.createTempFile(dir, "python", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(SDK.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().put("TAKEOVER_BOOTSTRAP", stack.bootstrapServers());
-        builder.environment().put("PYTHONUNBUFFERED", "1");
-        Process process = builder.start();
-        if (!process.waitFor(deadline.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError(command + " ran past " + deadline + ":\n" + Files.readString(log));
-        }
-        String output = Files.readString(log);
-        System.out.println(output);
-        return new Run(process.exitValue(), output);
+    static PythonProcess.Run python(Duration deadline, List<String> args) throws IOException, InterruptedException {
+        return PythonProcess.run(dir, deadline, Map.of("TAKEOVER_BOOTSTRAP", stack.bootstrapServers()), args);
     }
 }

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -173,26 +174,16 @@ class SecuredLoopIT {
     @Timeout(300)
     void aPythonRobotConnectsAsTheRobotPrincipalAndRunsTheSignedPolicies() throws Exception {
         Path clients = dir.resolve("stack/clients");
-        List<String> command = List.of(PythonRobotIT.PYTHON, "examples/point_robot.py",
-                "--kafka-config", clients.resolve("robot.librdkafka.properties").toString(),
+        PythonProcess.Run run = PythonProcess.run(dir, Duration.ofMinutes(4), Map.of(), List.of(
+                "examples/point_robot.py", "--kafka-config", clients.resolve("robot.librdkafka.properties").toString(),
                 "--trusted-keys", dir.resolve("stack/keys").toString(), "--robots", "2", "--hz", "100",
-                "--duration", "180", "--until-version", "1", "--spool-dir", dir.resolve("py-spool").toString());
-        Path log = dir.resolve("python.log");
-        Process process = new ProcessBuilder(command).directory(PythonRobotIT.SDK.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        if (!process.waitFor(240, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError("the Python robot ran past 240 s:\n" + Files.readString(log));
-        }
-        String output = Files.readString(log);
-        assertEquals(0, process.exitValue(), "the Python robot failed:\n" + output);
-        String result = output.lines().filter(l -> l.startsWith("RESULT ")).reduce((a, b) -> b)
-                .orElseThrow(() -> new AssertionError("no RESULT line:\n" + output));
-        var summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.substring("RESULT ".length()));
-        assertTrue(summary.get("max_version").asLong() >= 1, "it acted with a signed policy it verified: " + result);
+                "--duration", "180", "--until-version", "1", "--spool-dir", dir.resolve("py-spool").toString()));
+        assertEquals(0, run.exit(), "the Python robot failed:\n" + run.output());
+        var summary = run.result();
+        assertTrue(summary.get("max_version").asLong() >= 1, "it acted with a signed policy it verified: " + summary);
         List<Step> steps = TopicReader.readAll(stack.connection(), TOPICS.steps(), Codecs.STEP).stream()
                 .filter(s -> s.getRobotId().startsWith("py-")).toList();
-        assertTrue(steps.stream().anyMatch(s -> s.getPolicyVersion() >= 1), "its steps, over SASL_SSL: " + result);
+        assertTrue(steps.stream().anyMatch(s -> s.getPolicyVersion() >= 1), "its steps, over SASL_SSL: " + summary);
     }
 
     private static void assertRefused(Part part, String topic, byte[] value) {
