@@ -23,7 +23,7 @@ class PythonSdkTest {
     @Test
     void theSdksTestsPassUnderDebiansPython() throws Exception {
         assertTrue(Files.isExecutable(Path.of(PYTHON)), PYTHON + " is missing: apt-get install python3 python3-avro "
-                + "python3-confluent-kafka python3-numpy python3-pytest python3-yaml (or set -Dtakeover.python)");
+                + "python3-confluent-kafka python3-nacl python3-numpy python3-pytest python3-yaml (or set -Dtakeover.python)");
         Path log = Files.createTempFile("pytest", ".log");
         Process pytest = new ProcessBuilder(PYTHON, "-m", "pytest", "-q", "-m", "not kafka", "-p", "no:cacheprovider",
                 "tests").directory(SDK.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
