@@ -11,9 +11,11 @@ takes over (TAKEOVER), drives it toward the goal for ``drive`` steps, with a lit
 hands it back (HANDBACK). Under RLIF the policy's transition before each takeover earns -1, so a
 learner soon finds that heading for the goal is what avoids takeovers.
 
-The robots register the task ``point2d``, follow the newest policy for it (sampling its
-actions; with no policy yet they act at random), and stream their steps and the operator's
-interventions through one outbox. Run ``point_robot.py --help`` for the options.
+The robots register the task ``point2d``, each acts with the policy version its release
+channel points to (``policies.current(robot_id)``: the canary's for the robots in the canary's
+share, stable's for the others; sampling its actions; with no stable release yet they act at
+random), and stream their steps and the operator's interventions through one outbox. Run
+``point_robot.py --help`` for the options.
 
 The robots run only policies signed by a key they trust (``--trusted-keys``; by default the key
 directory of ``bin/takeover local``), and reach a secured Kafka with the librdkafka settings of
@@ -39,6 +41,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from takeover_robot import (  # noqa: E402
+    CANARY,
     OPERATOR,
     POLICY,
     Connection,
@@ -364,6 +367,9 @@ def _loop(args: argparse.Namespace, conn: Connection, trusted: TrustedKeys, tall
         report(time.monotonic() - start, policies, tally, outbox)
         summary = tally.summary()
         summary.update(seconds=round(time.monotonic() - start, 1), robots=args.robots, delivered=delivered,
+                       stable_version=policies.current_version, canary_version=policies.canary_version,
+                       canary_robots=[r.robot.robot_id for r in robots
+                                      if policies.channel_of(r.robot.robot_id) == CANARY],
                        sent=outbox.sent, spooled=outbox.spooled, failed=outbox.failed,
                        policies_refused=policies.rejected,
                        policies_refused_by_reason={k: n for k, n in policies.refused.items() if n})
@@ -374,11 +380,14 @@ def _loop(args: argparse.Namespace, conn: Connection, trusted: TrustedKeys, tall
 
 
 def report(elapsed: float, policies: PolicySubscriber, tally: Tally, outbox: Outbox) -> None:
-    """One progress line: the policy running, the steps, the takeover rate of the newest versions."""
+    """One progress line: the versions the channels run, the steps, the takeover rate of the
+    newest versions."""
     newest = sorted(tally.steps, reverse=True)[:3]
     rates = ", ".join(f"v{v} {tally.per_1k(v):.1f} ({tally.steps[v]} steps)" for v in newest) or "-"
     refused = ", ".join(f"{n} {reason}" for reason, n in policies.refused.items() if n)
-    print(f"[{elapsed:6.1f} s] policy v{policies.current_version} | steps {tally.total_steps} | "
+    canary = (f", canary v{policies.canary_version} ({policies.canary_share:.0%})"
+              if policies.canary_version else "")
+    print(f"[{elapsed:6.1f} s] policy stable v{policies.current_version}{canary} | steps {tally.total_steps} | "
           f"takeovers/1k steps: {rates} | sent {outbox.sent}, spooled {outbox.spooled}"
           f"{' | policies refused: ' + refused if refused else ''}", flush=True)
 

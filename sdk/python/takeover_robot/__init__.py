@@ -1,5 +1,5 @@
 """Takeover robot SDK: stream a robot's steps and its operators' interventions to Takeover,
-register its task, and run the policies the learners publish.
+register its task, and run the policy versions its release channel points to.
 
 The wire contract (topics, Avro single-object encoding) is the one the Java side speaks, byte
 for byte; see ``schemas/README.md`` in the Takeover repository.
@@ -18,6 +18,7 @@ from .errors import (
 )
 from .kafka import Connection, create_topics, read_properties
 from .outbox import Outbox
+from .releases import CANARY, STABLE, ReleaseBook, archive_key, build_release, in_canary, release_key
 from .policy import Policy, PolicySubscriber, build_snapshot
 from .signing import Refusal, TrustedKeys, signed_bytes
 from .robot import HANDBACK, OPERATOR, POLICY, TAKEOVER, Robot, wall_clock_ms
@@ -29,5 +30,6 @@ __all__ = [
     "read_registry",
     "registered_task", "registered_tasks", "TakeoverError", "WireFormatError", "UnknownSchemaError",
     "TaskSpecError", "TaskConflictError", "InvalidPolicyError", "OutboxError", "RefusedPolicyError",
-    "TrustedKeysError", "TrustedKeys", "Refusal", "signed_bytes", "read_properties",
+    "TrustedKeysError", "TrustedKeys", "Refusal", "signed_bytes", "read_properties", "STABLE", "CANARY",
+    "ReleaseBook", "archive_key", "build_release", "in_canary", "release_key",
 ]

@@ -137,6 +137,7 @@ _TOPIC_SPECS: dict[str, tuple[int | None, dict[str, str]]] = {
     "fleet-stats": (1, _DATA),
     "dead-letters": (1, _DATA),
     "tasks": (1, {"cleanup.policy": "compact", "retention.ms": "-1"}),
+    "releases": (1, {"cleanup.policy": "compact", "retention.ms": "-1"}),
 }
 
 

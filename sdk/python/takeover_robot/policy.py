@@ -1,6 +1,8 @@
 """Learned policies: verified from a ``PolicySnapshot`` and run with numpy, as the Java SDK runs
-them (``MlpPolicy``); and a subscriber that follows ``<prefix>policies`` for one task and runs
-only snapshots signed by a key it trusts (:mod:`takeover_robot.signing`).
+them (``MlpPolicy``); and a subscriber that follows one task's version archive
+(``<prefix>policies``) and release channels (``<prefix>releases``, see
+:mod:`takeover_robot.releases`), verifies every version with the keys it trusts
+(:mod:`takeover_robot.signing`) and gives each robot the version its channel points to.
 
 :class:`Policy` checks that a snapshot fits its task, not who made it: it loads unsigned
 snapshots too (for tools and tests) unless given ``trusted`` keys. :class:`PolicySubscriber`,
@@ -13,8 +15,7 @@ import logging
 import os
 import threading
 import time
-from collections import OrderedDict
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, TopicPartition
@@ -24,6 +25,7 @@ import nacl.signing
 from . import signing, wire
 from .errors import InvalidPolicyError, RefusedPolicyError, WireFormatError
 from .kafka import ConnectionLike, connection, robot_group_id
+from .releases import CANARY, STABLE, ReleaseBook, archive_version, in_canary
 from .signing import Refusal, TrustedKeys
 from .tasks import TaskSpec
 
@@ -33,6 +35,8 @@ ARCHITECTURE = "tanh-gaussian-mlp/relu"
 LOG_STD_MIN = np.float32(-5.0)
 LOG_STD_MAX = np.float32(2.0)
 _F32 = np.dtype("<f4")
+KEPT_VERSIONS = 32
+"""Verified versions a subscriber keeps besides those the channels name (Java's ``KEPT_VERSIONS``)."""
 
 
 class Policy:
@@ -203,32 +207,55 @@ def _verify(s: Mapping[str, Any], task: TaskSpec, where: str) -> tuple[list[np.n
     return weights, biases
 
 
-class PolicySubscriber:
-    """Follows ``<prefix>policies`` for one task from the beginning of the compacted topic,
-    verifies every snapshot and swaps in each newer version atomically: a robot reads
-    :meth:`current` between two control steps.
+class _Assignment(NamedTuple):
+    """What the robots act with now: stable's policy, the canary's, and the canary's share."""
 
-    A snapshot runs only if a trusted key signed it (checked before anything in it is used),
-    its version is newer than every one verified before, and it fits the task. Otherwise it is
-    refused, logged with its reason (a :class:`~takeover_robot.signing.Refusal` label:
-    ``undecodable``, ``unsigned``, ``unknown_key``, ``bad_signature``, ``replayed``,
-    ``invalid``), counted (:attr:`refused`, :attr:`rejected`, :attr:`last_rejection`), and the
-    last good version stays. A version can be pinned: the robot then stays on it while newer
-    ones are verified and kept.
+    stable: Policy | None
+    canary: Policy | None
+    canary_share: float
+
+
+_NOTHING = _Assignment(None, None, 0.0)
+
+
+class PolicySubscriber:
+    """A task's policies for the robots of one process: follows the version archive
+    (``<prefix>policies``, key ``task/version``) and the task's release channels
+    (``<prefix>releases``, key ``task/channel``) from their beginnings, and gives each robot its
+    channel's version (:meth:`current`), swapped atomically: a robot reads it between two
+    control steps.
+
+    Every archived version is verified as it arrives: it is kept only if a trusted key signed it
+    (checked before anything in it is used), its version is newer than every one verified
+    before, it is filed under its own version, and it fits the task. Otherwise it is refused,
+    logged with its reason (a :class:`~takeover_robot.signing.Refusal` label: ``undecodable``,
+    ``unsigned``, ``unknown_key``, ``bad_signature``, ``replayed``, ``invalid``) and counted
+    (:attr:`refused`, :attr:`rejected`, :attr:`last_rejection`). A verified version is a
+    candidate: no robot runs it until a channel points to it.
+
+    A robot runs the canary's version if it is in the canary's share (chosen by robot id, see
+    :func:`~takeover_robot.releases.in_canary`) and that version is verified here; stable's
+    otherwise. A channel that points to a version not verified (yet) keeps its robots on what
+    they ran: stable's robots on the previous stable version (nothing before the first), the
+    canary's on stable. A rollback points stable to an older version verified before: it is
+    looked up, not refused. A tombstone in the archive drops that version; robots running it
+    keep it until a channel moves them.
     """
 
     def __init__(self, target: ConnectionLike | None, task: TaskSpec,
                  trusted: TrustedKeys | str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None, *,
-                 keep_versions: int = 16, rack: str | None = None, consumer_config: Mapping[str, Any] | None = None):
+                 keep_versions: int = KEPT_VERSIONS, rack: str | None = None,
+                 consumer_config: Mapping[str, Any] | None = None):
         """
         :param target: the Kafka connection (or ``"host:port"``); None follows nothing, and
-                       snapshots come only through :meth:`offer`
+                       records come only through :meth:`offer` and :meth:`release`
         :param trusted: the public keys of the learners whose policies this robot runs:
                         :class:`~takeover_robot.signing.TrustedKeys`, or the path of a ``NAME.pub``
                         file or of a directory of them (several: a list, or comma-separated).
                         Required: without, :class:`~takeover_robot.errors.TrustedKeysError`
                         (make a key pair with ``takeover keys generate``)
-        :param keep_versions: how many of the last verified versions stay available to :meth:`pin`
+        :param keep_versions: how many of the newest verified versions are kept besides those a
+                              channel names (and stable's history, for a rollback)
         :param rack: this robot's ``client.rack``, to fetch from the nearest replica
         :param consumer_config: further librdkafka consumer settings; ``group.id`` defaults to
                                 ``<prefix>robot-policy-<uuid>``, within the robot ACL's groups
@@ -237,37 +264,89 @@ class PolicySubscriber:
         self.task = task
         self._keep = max(1, keep_versions)
         self._lock = threading.Condition()
-        self._recent: OrderedDict[int, Policy] = OrderedDict()  # verified, oldest first
-        self._current: Policy | None = None
-        self._pinned = 0
+        self._verified: dict[int, Policy] = {}  # by version; guarded by _lock
+        self._book = ReleaseBook(task.name)  # guarded by _lock
+        self._assignment = _NOTHING  # replaced whole, read without the lock
         self._newest = 0  # the newest version verified
+        self._channels_read = target is None  # the releases topic read to the end it had at start
+        self._release_ends: dict[int, int] = {}
+        self._warned_unversioned = False
+        self._waiting: set[int] = set()  # versions the channels name that are not verified here
         self._refused: dict[str, int] = dict.fromkeys(signing.REASONS, 0)
+        self._releases_refused = 0
         self._last_rejection: str | None = None
         self._last_refusal: str | None = None
+        self._last_release_refusal: str | None = None
         self._last_error: str | None = None
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         if target is not None:
             conn = connection(target)
             settings = {"group.id": robot_group_id(conn, "policy"), "enable.auto.commit": False,
-                        "auto.offset.reset": "earliest", "fetch.wait.max.ms": 50,
+                        "auto.offset.reset": "earliest", "fetch.wait.max.ms": 50, "enable.partition.eof": True,
                         "max.partition.fetch.bytes": 32 << 20, **(consumer_config or {})}
             if rack:
                 settings["client.rack"] = rack
             self._consumer = Consumer(conn.client_config(settings))
             self._topic = conn.topic("policies")
+            self._releases_topic = conn.topic("releases")
             self._thread = threading.Thread(target=self._follow, name=f"takeover-policies-{task.name}", daemon=True)
             self._thread.start()
 
-    def current(self) -> Policy | None:
-        """The policy to act with now; None until the first good one arrives."""
-        return self._current
+    # -- what the robots run ---------------------------------------------------------------------
+
+    def current(self, robot_id: str) -> Policy | None:
+        """The policy robot ``robot_id`` acts with now: the canary's if the robot is in the
+        canary's share and that version is verified, else stable's; None until stable points to
+        a verified version."""
+        a = self._assignment
+        return a.canary if a.canary is not None and in_canary(robot_id, a.canary_share) else a.stable
+
+    def channel_of(self, robot_id: str) -> str:
+        """The channel robot ``robot_id`` runs now: ``"canary"`` or ``"stable"``."""
+        a = self._assignment
+        return CANARY if a.canary is not None and in_canary(robot_id, a.canary_share) else STABLE
+
+    def version_for(self, robot_id: str) -> int:
+        """The version :meth:`current` gives ``robot_id``; 0 when none."""
+        policy = self.current(robot_id)
+        return 0 if policy is None else policy.version
 
     @property
     def current_version(self) -> int:
-        """The version :meth:`current` runs; 0 when none."""
-        policy = self._current
-        return 0 if policy is None else policy.version
+        """The version stable's robots act with; 0 before the first."""
+        stable = self._assignment.stable
+        return 0 if stable is None else stable.version
+
+    @property
+    def canary_version(self) -> int:
+        """The version the canary's robots act with; 0 without a canary (or while its version is
+        not verified here)."""
+        canary = self._assignment.canary
+        return 0 if canary is None else canary.version
+
+    @property
+    def canary_share(self) -> float:
+        """The share of the robots in the canary; 0 without one."""
+        return self._assignment.canary_share
+
+    @property
+    def newest_verified(self) -> int:
+        """The newest version verified, run or not; 0 before any."""
+        return self._newest
+
+    def versions(self) -> list[int]:
+        """The verified versions kept, oldest first."""
+        with self._lock:
+            return sorted(self._verified)
+
+    def channels(self) -> dict[str, dict[str, Any]]:
+        """The task's channels as the releases topic says them: ``"stable"``/``"canary"`` → its
+        newest ``Release`` record (copies); a channel without a release is left out."""
+        with self._lock:
+            return self._book.channels()
+
+    # -- refusals --------------------------------------------------------------------------------
 
     @property
     def rejected(self) -> int:
@@ -292,84 +371,103 @@ class PolicySubscriber:
         return self._last_refusal
 
     @property
+    def releases_refused(self) -> int:
+        """Records of the releases topic refused (undecodable, or key and value disagree)."""
+        return self._releases_refused
+
+    @property
+    def last_release_refusal(self) -> str | None:
+        """Why the last refused release was refused, None before any."""
+        return self._last_release_refusal
+
+    @property
     def last_error(self) -> str | None:
         """The last error Kafka reported to the subscriber, if any."""
         return self._last_error
 
-    @property
-    def pinned(self) -> int | None:
-        """The pinned version, or None when following the newest."""
-        return self._pinned or None
+    # -- records ---------------------------------------------------------------------------------
 
-    def versions(self) -> list[int]:
-        """The verified versions kept, oldest first: the ones :meth:`pin` accepts."""
-        with self._lock:
-            return list(self._recent)
+    def offer(self, key: str | bytes | None, data: bytes | None) -> bool:
+        """One record of the archive: ``key`` ``task/version``, ``data`` an encoded snapshot, or
+        None for a tombstone, which drops that version. Records of other tasks are ignored.
 
-    def offer(self, data: bytes) -> bool:
-        """Verifies one encoded snapshot, in Java's order: decodes it (else ``undecodable``),
-        checks its signature by a trusted key (else ``unsigned``, ``unknown_key``,
-        ``bad_signature``), that its version is newer than every one verified (else
-        ``replayed``), and that it fits the task (else ``invalid``). Keeps it, and installs it
-        unless a version is pinned. Returns whether it was kept; a refusal is logged, counted in
-        :attr:`refused`, and leaves the current policy as it is."""
+        A snapshot is verified in Java's order: decoded (else ``undecodable``), signed by a
+        trusted key (else ``unsigned``, ``unknown_key``, ``bad_signature``), newer than every
+        version verified (else ``replayed``), filed under its own version (else ``invalid``), fit
+        for the task (else ``invalid``). Returns whether it was verified and kept; a refusal is
+        logged, counted in :attr:`refused`, and changes nothing else."""
+        key_version = archive_version(key, self.task.name)
+        if key_version < 0:
+            if not self._warned_unversioned and key in (self.task.name, self.task.name.encode()):
+                self._warned_unversioned = True
+                LOG.warning("a policy snapshot under the key %r, without a version, is ignored: the archive files "
+                            "versions under task/version (is a learner older than release channels publishing?)",
+                            self.task.name)
+            return False  # another task's, or not a version key
+        if data is None:
+            with self._lock:
+                if self._verified.pop(key_version, None) is not None:
+                    LOG.info("policy %s v%d retired", self.task.name, key_version)
+            return False
+        where = key.decode("utf-8", "replace") if isinstance(key, (bytes, bytearray)) else key
         try:
             snapshot = decode_snapshot(data, self.task.name)
             signing.verify(snapshot, self.trusted)  # nothing else in it is looked at before this
         except RefusedPolicyError as e:
             with self._lock:
-                self._reject(e.reason, str(e))
+                self._reject(e.reason, f"{e} (under {where})" if e.reason == Refusal.UNDECODABLE.value else str(e))
             return False
         with self._lock:
             try:
                 if snapshot["version"] <= self._newest:
                     raise RefusedPolicyError(Refusal.REPLAYED, f"policy {self.task.name} v{snapshot['version']} "
                                              f"arrived after v{self._newest}: an old snapshot published again")
+                if snapshot["version"] != key_version:
+                    raise InvalidPolicyError(f"policy {self.task.name} v{snapshot['version']} is filed under {where}")
                 policy = Policy(snapshot, self.task)
             except RefusedPolicyError as e:
                 self._reject(e.reason, str(e))
                 return False
             self._newest = policy.version
-            self._recent[policy.version] = policy
-            while len(self._recent) > self._keep:
-                self._recent.popitem(last=False)
-            if not self._pinned:
-                self._current = policy
-                LOG.info("policy %s v%d installed", self.task.name, policy.version)
-            else:
-                LOG.info("policy %s v%d verified; staying on pinned v%d", self.task.name, policy.version,
-                         self._pinned)
+            self._verified[policy.version] = policy
+            LOG.info("policy %s v%d verified", self.task.name, policy.version)
+            self._trim()
+            self._reassign()
             self._lock.notify_all()
             return True
 
-    def pin(self, version: int) -> Policy:
-        """Runs ``version`` from the next control step on, and no newer one until :meth:`unpin`.
-
-        Raises KeyError if that version is not among the last ones verified.
-        """
+    def release(self, key: str | bytes | None, data: bytes | None) -> bool:
+        """One record of the releases topic (key ``task/channel``, value an encoded ``Release``;
+        None clears the channel); records of other tasks are ignored. Moves the robots of the
+        channel to its version once that version is verified. Returns False when the record is
+        refused (undecodable, or its key and value disagree): logged, counted in
+        :attr:`releases_refused`, the channel unchanged."""
         with self._lock:
-            policy = self._recent.get(version)
-            if policy is None:
-                raise KeyError(f"cannot pin {self.task.name} v{version}: not among the versions received since start "
-                               f"{list(self._recent)} (older ones are compacted away or no longer kept)")
-            self._pinned = version
-            self._current = policy
-            LOG.info("policy %s pinned to v%d", self.task.name, version)
-            return policy
+            refusal = self._book.apply(key, data)
+            if refusal is not None:
+                self._releases_refused += 1
+                self._last_release_refusal = refusal
+                LOG.warning("release refused: %s", refusal)
+            self._reassign()
+            self._lock.notify_all()
+            return refusal is None
 
-    def unpin(self) -> None:
-        """Follows the newest version again, from the next control step on."""
-        with self._lock:
-            self._pinned = 0
-            if self._recent:
-                self._current = next(reversed(self._recent.values()))
+    # -- waiting ---------------------------------------------------------------------------------
 
     def wait_for_version(self, version: int, timeout: float) -> bool:
-        """Waits up to ``timeout`` seconds until a version at least ``version`` has been verified;
-        returns whether one was."""
+        """Waits up to ``timeout`` seconds until a version at least ``version`` has been verified
+        (run or not); returns whether one was."""
+        return self._wait(lambda: self._newest >= version, timeout)
+
+    def wait_for_stable(self, version: int, timeout: float) -> bool:
+        """Waits up to ``timeout`` seconds until stable's robots run ``version``; returns whether
+        they do."""
+        return self._wait(lambda: self.current_version == version, timeout)
+
+    def _wait(self, condition: Callable[[], bool], timeout: float) -> bool:
         deadline = time.monotonic() + timeout
         with self._lock:
-            while not (self._recent and next(reversed(self._recent)) >= version):
+            while not condition():
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
@@ -377,7 +475,7 @@ class PolicySubscriber:
             return True
 
     def close(self, timeout: float = 5.0) -> None:
-        """Stops following the topic."""
+        """Stops following the topics."""
         self._stopping.set()
         if self._thread is not None:
             self._thread.join(timeout)
@@ -387,6 +485,41 @@ class PolicySubscriber:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- inside ----------------------------------------------------------------------------------
+
+    def _reassign(self) -> None:
+        """Points each channel's robots at its version, once verified; until then they keep what
+        they ran. Called with the lock held."""
+        old = self._assignment
+        stable_version = self._book.version(STABLE)
+        canary_version = self._book.version(CANARY)
+        stable = None if stable_version == 0 else self._verified.get(stable_version, old.stable)
+        canary = None if canary_version == 0 else self._verified.get(canary_version)
+        new = _Assignment(stable, canary, 0.0 if canary is None else self._book.canary_share())
+        waiting = {v for v in (stable_version, canary_version) if v and v not in self._verified}
+        for version in sorted(waiting - self._waiting):
+            LOG.info("policy %s: a channel points to v%d, not verified here (yet): its robots keep what they run",
+                     self.task.name, version)
+        self._waiting = waiting
+        if new.stable is not old.stable or new.canary is not old.canary or new.canary_share != old.canary_share:
+            self._assignment = new
+            LOG.info("policy %s: stable v%d%s", self.task.name, 0 if stable is None else stable.version,
+                     "" if canary is None else f" (canary v{canary.version} for {new.canary_share:.0%} of robots)")
+
+    def _trim(self) -> None:
+        """Keeps the newest versions, those the channels name and stable's history (what a
+        rollback goes back to). Nothing is dropped until the releases topic has been read to the
+        end it had at start: until then the versions the channels name are not known."""
+        if not self._channels_read or len(self._verified) <= self._keep:
+            return
+        named = {self._book.version(STABLE), self._book.version(CANARY), self.current_version, self.canary_version}
+        stable = self._book.get(STABLE)
+        if stable is not None:
+            named.update(stable["history"])
+        named.update(sorted(self._verified)[-self._keep:])
+        for version in [v for v in self._verified if v not in named]:
+            del self._verified[version]
 
     def _reject(self, reason: str, why: str) -> None:
         self._refused[reason] = self._refused.get(reason, 0) + 1
@@ -408,33 +541,69 @@ class PolicySubscriber:
                     continue
                 error = message.error()
                 if error is not None:
-                    if error.code() != KafkaError._PARTITION_EOF:
+                    if error.code() == KafkaError._PARTITION_EOF:
+                        if message.topic() == self._releases_topic:
+                            self._read_release(message.partition(), message.offset() - 1)
+                    else:
                         self._last_error = error.str()
-                        LOG.warning("reading %s: %s", self._topic, error.str())
+                        LOG.warning("reading %s: %s", message.topic() or self._topic, error.str())
                     continue
-                key = message.key()
-                if key is not None and key.decode("utf-8", "replace") == self.task.name and message.value():
-                    self.offer(message.value())
-        except Exception as e:  # keep the robot running on its last good policy, and say why
+                if message.topic() == self._releases_topic:
+                    self.release(message.key(), message.value())
+                    self._read_release(message.partition(), message.offset())
+                else:
+                    self.offer(message.key(), message.value())
+        except Exception as e:  # keep the robots running on their last good policies, and say why
             self._last_error = f"the policy subscriber stopped: {type(e).__name__}: {e}"
-            LOG.error("%s; the robot keeps v%d", self._last_error, self.current_version)
+            LOG.error("%s; the robots keep v%d", self._last_error, self.current_version)
         finally:
             self._consumer.close()
 
+    def _read_release(self, partition: int, offset: int) -> None:
+        """Notes how far the releases topic is read; once at the end it had at start, the channels
+        are known and the versions kept can be trimmed."""
+        end = self._release_ends.get(partition)
+        if end is not None and offset + 1 >= end:
+            del self._release_ends[partition]
+            if not self._release_ends:
+                self._channels_known()
+
+    def _channels_known(self) -> None:
+        with self._lock:
+            self._channels_read = True
+            self._trim()
+
     def _assign(self) -> bool:
-        """Assigns every partition of the topic from the beginning; False while it does not exist."""
-        try:
-            metadata = self._consumer.list_topics(self._topic, timeout=5.0)
-        except KafkaException as e:
-            self._last_error = e.args[0].str()
-            return False
-        described = metadata.topics.get(self._topic)
-        if described is None or described.error is not None or not described.partitions:
-            if self._last_error is None:
-                LOG.warning("topic %s does not exist yet; waiting for it", self._topic)
-            self._last_error = f"topic {self._topic} does not exist"
-            return False
-        self._consumer.assign([TopicPartition(self._topic, p, OFFSET_BEGINNING) for p in described.partitions])
+        """Assigns every partition of both topics from the beginning; False while one does not
+        exist."""
+        partitions: dict[str, list[int]] = {}
+        for topic in (self._topic, self._releases_topic):
+            try:
+                metadata = self._consumer.list_topics(topic, timeout=5.0)
+            except KafkaException as e:
+                self._last_error = e.args[0].str()
+                return False
+            described = metadata.topics.get(topic)
+            if described is None or described.error is not None or not described.partitions:
+                if self._last_error != f"topic {topic} does not exist":
+                    LOG.warning("topic %s does not exist yet; waiting for it", topic)
+                self._last_error = f"topic {topic} does not exist"
+                return False
+            partitions[topic] = sorted(described.partitions)
+        self._release_ends = {}
+        for p in partitions[self._releases_topic]:
+            try:
+                low, high = self._consumer.get_watermark_offsets(TopicPartition(self._releases_topic, p),
+                                                                 timeout=5.0, cached=False)
+            except KafkaException as e:
+                self._last_error = e.args[0].str()
+                return False
+            if high > low:
+                self._release_ends[p] = high
+        self._consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING)
+                               for topic, ps in partitions.items() for p in ps])
+        if not self._release_ends:
+            self._channels_known()
         return True
 
 

@@ -1,5 +1,6 @@
 """One robot's session with Takeover: its task registered, its steps and interventions sent
-through an :class:`~takeover_robot.outbox.Outbox`, the newest policy followed."""
+through an :class:`~takeover_robot.outbox.Outbox`, acting with the policy version its release
+channel points to."""
 
 from __future__ import annotations
 
@@ -95,12 +96,14 @@ class Robot:
         return self._step >= self.task.max_episode_steps
 
     def policy(self) -> Policy | None:
-        """The policy to act with now, if one has arrived."""
-        return self.policies.current() if self.policies is not None else None
+        """The policy this robot acts with now: its channel's (``policies.current(robot_id)``:
+        the canary's if the robot is in the canary's share, else stable's); None before the
+        first stable release of a verified version."""
+        return self.policies.current(self.robot_id) if self.policies is not None else None
 
     def act(self, observation: Sequence[float] | np.ndarray, deterministic: bool = False,
             rng: np.random.Generator | None = None) -> tuple[np.ndarray | None, int]:
-        """The current policy's action and its version; ``(None, 0)`` while there is no policy.
+        """The action of :meth:`policy` and its version; ``(None, 0)`` while there is no policy.
         The next :meth:`step` records that version as its ``policy_version``."""
         policy = self.policy()
         self._acted_version = 0 if policy is None else policy.version

@@ -19,6 +19,7 @@ VECTORS = REPO / "schemas" / "vectors"
 sys.path.insert(0, str(SDK))
 
 from takeover_robot import Connection, TaskSpec, TrustedKeys, create_topics  # noqa: E402
+from takeover_robot.releases import archive_key, build_release, encode_release, release_key  # noqa: E402
 
 # The key Java's PolicyVectorsTest signs schemas/vectors/policy.json with (seed bytes 0, 1, ..., 31);
 # the tests sign their own snapshots with it too, and their robots trust it.
@@ -31,6 +32,19 @@ def vectors(name: str) -> Any:
     path = VECTORS / name
     assert path.exists(), f"{path} is missing: the Java build (WireVectorsTest, PolicyVectorsTest) writes it"
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def archive(subscriber, version: int, data: bytes | None) -> bool:
+    """Files ``data`` (an encoded snapshot; None: a tombstone) under ``task/version`` of the
+    subscriber's task, as the archive topic would deliver it."""
+    return subscriber.offer(archive_key(subscriber.task.name, version), data)
+
+
+def point(subscriber, version: int, channel: str = "stable", **fields) -> bool:
+    """Points a channel of the subscriber's task to ``version``, as the releases topic would."""
+    task = subscriber.task.name
+    release = build_release(task, channel, version, "pytest", f"{channel} v{version}", **fields)
+    return subscriber.release(release_key(task, channel), encode_release(release))
 
 
 def from_json(schema: Any, value: Any, named: dict[str, Any] | None = None) -> Any:

@@ -9,7 +9,7 @@ import nacl.signing
 import numpy as np
 import pytest
 
-from conftest import LEARNER_KEY, SDK, TRUSTED
+from conftest import LEARNER_KEY, SDK, TRUSTED, archive, point
 from test_robot import Recorder
 from takeover_robot import PolicySubscriber, Robot, TrustedKeysError, build_snapshot, signing, wire
 
@@ -52,7 +52,7 @@ def _simulate(policy_layers=None, steps: int = 2000, seed: int = 0) -> tuple[Tal
     if policy_layers is not None:
         snapshot = build_snapshot(TASK, 1, policy_layers, obs_mean=TASK.observation_mean, obs_std=TASK.observation_std,
                                   signing_key=LEARNER_KEY)
-        assert subscriber.offer(wire.encode("PolicySnapshot", snapshot))
+        assert archive(subscriber, 1, wire.encode("PolicySnapshot", snapshot)) and point(subscriber, 1)
     tally = Tally()
     robot = PointRobot(Robot("py-1", TASK, recorder, subscriber), np.random.default_rng(seed), tally)
     while tally.total_steps < steps:

@@ -1,4 +1,5 @@
-"""Against a real broker ($TAKEOVER_BOOTSTRAP): outbox delivery, task registration, policy following."""
+"""Against a real broker ($TAKEOVER_BOOTSTRAP): outbox delivery, task registration, the version
+archive and the release channels followed."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from takeover_robot import (
 )
 from takeover_robot.kafka import Connection, read_to_end, wait_until
 from takeover_robot.policy import weights_sha256
+from takeover_robot.releases import CANARY, STABLE, archive_key, build_release, release_key
 from conftest import LEARNER_KEY, TRUSTED
 
 pytestmark = pytest.mark.kafka
@@ -102,14 +104,25 @@ def test_register_task_round_trip_and_conflicts(kafka):
     assert end == 2  # the unchanged and the refused specs were not written
 
 
-def _publish(conn: Connection, task: str, value: bytes) -> None:
+def _produce(conn: Connection, suffix: str, key: str, value: bytes | None) -> None:
     producer = Producer(conn.client_config())
     errors: list = []
-    producer.produce(conn.topic("policies"), value, task.encode(), on_delivery=lambda e, m: errors.append(e))
+    producer.produce(conn.topic(suffix), value, key.encode(), on_delivery=lambda e, m: errors.append(e))
     assert producer.flush(30.0) == 0 and errors == [None]
 
 
-def test_subscriber_follows_signed_snapshots_and_refuses_a_tampered_one(kafka):
+def _publish(conn: Connection, task: str, version: int, value: bytes | None) -> None:
+    """Files a version in the archive, as a learner does (None: retires it, as the release controller does)."""
+    _produce(conn, "policies", archive_key(task, version), value)
+
+
+def _point(conn: Connection, task: str, channel: str, version: int, **fields) -> None:
+    """Points a release channel to a version, as `takeover policy` and the release controller do."""
+    release = build_release(task, channel, version, "pytest", f"{channel} v{version}", **fields)
+    _produce(conn, "releases", release_key(task, channel), wire.encode("Release", release))
+
+
+def test_robots_run_what_the_channels_point_to_and_refuse_what_no_trusted_key_signed(kafka):
     task = TaskSpec("point2d", 4, 2, [-1.0, -1.0], [1.0, 1.0], 50, 50.0)
     rng = np.random.default_rng(0)
 
@@ -117,22 +130,55 @@ def test_subscriber_follows_signed_snapshots_and_refuses_a_tampered_one(kafka):
         layers = [(rng.normal(size=(8, 4)), rng.normal(size=8)), (rng.normal(size=(4, 8)), rng.normal(size=4))]
         return build_snapshot(task, version, layers, signing_key=LEARNER_KEY)
 
-    _publish(kafka, "another-task", wire.encode("PolicySnapshot", {**snapshot(9), "task": "another-task"}))
-    _publish(kafka, "point2d", wire.encode("PolicySnapshot", snapshot(1)))
+    _publish(kafka, "another-task", 9, wire.encode("PolicySnapshot", {**snapshot(9), "task": "another-task"}))
+    _point(kafka, "another-task", STABLE, 9)
+    _publish(kafka, "point2d", 1, wire.encode("PolicySnapshot", snapshot(1)))
+    # robot-19 is in a canary of half the robots, robot-7 not (Java's Channel.inCanary)
     with PolicySubscriber(kafka, task, TRUSTED) as subscriber:
         assert subscriber.wait_for_version(1, timeout=60.0), subscriber.last_error
-        assert subscriber.current().version == 1
+        assert subscriber.current("robot-7") is None, "a candidate no channel points to runs nowhere"
+        _point(kafka, "point2d", STABLE, 1)
+        assert subscriber.wait_for_stable(1, timeout=60.0), subscriber.last_error
+        assert subscriber.current("robot-7").version == 1 and subscriber.current("robot-19").version == 1
+
         tampered = snapshot(2)
         tampered["weights"][0]["data"] = bytes(len(tampered["weights"][0]["data"]))
         tampered["weights_sha256"] = weights_sha256(tampered["weights"])  # only the signature can tell
-        _publish(kafka, "point2d", wire.encode("PolicySnapshot", tampered))
-        _publish(kafka, "point2d", wire.encode("PolicySnapshot", build_snapshot(task, 2, [
+        _publish(kafka, "point2d", 2, wire.encode("PolicySnapshot", tampered))
+        _publish(kafka, "point2d", 2, wire.encode("PolicySnapshot", build_snapshot(task, 2, [
             (np.zeros((4, 4)), np.zeros(4))])))  # unsigned
         assert wait_until(lambda: subscriber.rejected == 2, timeout=60.0)
         assert subscriber.refused["bad_signature"] == 1 and subscriber.refused["unsigned"] == 1
+        _point(kafka, "point2d", STABLE, 2, history=[1])  # names a version no robot may run
+        assert wait_until(lambda: subscriber.channels().get(STABLE, {}).get("version") == 2, timeout=60.0)
         assert subscriber.current_version == 1
-        _publish(kafka, "point2d", wire.encode("PolicySnapshot", snapshot(3)))
+
+        _publish(kafka, "point2d", 3, wire.encode("PolicySnapshot", snapshot(3)))
         assert subscriber.wait_for_version(3, timeout=60.0)
-        assert subscriber.current_version == 3
-        assert subscriber.versions() == [1, 3]
-    assert subscriber.current().act(np.zeros(4)).shape == (2,)
+        assert subscriber.current_version == 1, "v3 is a candidate"
+        _point(kafka, "point2d", CANARY, 3, canary_share=0.5)
+        assert wait_until(lambda: subscriber.canary_version == 3, timeout=60.0)
+        assert subscriber.current("robot-19").version == 3 and subscriber.current("robot-7").version == 1
+
+        _point(kafka, "point2d", STABLE, 3, history=[1])
+        _point(kafka, "point2d", CANARY, 0, history=[3])
+        assert subscriber.wait_for_stable(3, timeout=60.0)
+        assert wait_until(lambda: subscriber.canary_version == 0, timeout=60.0)
+        assert subscriber.current("robot-19").version == 3 and subscriber.current("robot-7").version == 3
+
+        _point(kafka, "point2d", STABLE, 1, pinned=True)  # a rollback
+        assert subscriber.wait_for_stable(1, timeout=60.0)
+        assert subscriber.current("robot-19").version == 1 and subscriber.rejected == 2
+
+        _publish(kafka, "point2d", 3, None)  # retired
+        assert wait_until(lambda: subscriber.versions() == [1], timeout=60.0)
+    assert subscriber.current("robot-7").act(np.zeros(4)).shape == (2,)
+
+    # a robot that starts now reads both topics from their beginnings and runs what stable points to
+    with PolicySubscriber(kafka, task, TRUSTED) as late:
+        # both topics read to their ends: v3 retired (the archive's last record), stable rolled back (the releases')
+        assert wait_until(lambda: late.newest_verified == 3 and late.versions() == [1]
+                          and late.channels().get(STABLE, {}).get("pinned") is True, timeout=60.0), late.last_error
+        assert late.current_version == 1 and late.canary_version == 0
+        assert late.current("robot-19").version == 1 and late.current("robot-7").version == 1
+        assert late.refused["bad_signature"] == 1 and late.refused["unsigned"] == 1 and late.rejected == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import LEARNER_KEY, TRUSTED
+from conftest import LEARNER_KEY, TRUSTED, archive, point
 from takeover_robot import Robot, TaskSpec, build_snapshot, wire
 from takeover_robot.policy import PolicySubscriber
 
@@ -112,13 +112,34 @@ def test_steps_carry_the_version_that_acted():
     assert action is None and version == 0
     r.step([0.0, 0.0], [0.0], control="POLICY")
     snapshot = build_snapshot(TASK, 3, [(np.zeros((2, 2)), np.zeros(2))], signing_key=LEARNER_KEY)
-    assert subscriber.offer(wire.encode("PolicySnapshot", snapshot))
+    assert archive(subscriber, 3, wire.encode("PolicySnapshot", snapshot))
+    assert r.act([0.0, 0.0]) == (None, 0), "a verified candidate runs only once a channel points to it"
+    point(subscriber, 3)
     action, version = r.act([0.0, 0.0], deterministic=True)
     assert version == 3 and action.shape == (1,)
     r.step([0.0, 0.0], action, control="POLICY")
     r.step([0.0, 0.0], [0.0], control="OPERATOR")
     assert [s["policy_version"] for s in out.steps] == [0, 3, 3]
     assert [s["control"] for s in out.steps] == ["POLICY", "POLICY", "OPERATOR"]
+
+
+def test_each_robot_acts_with_its_channels_version():
+    subscriber = PolicySubscriber(None, TASK, TRUSTED)
+    for version in (3, 4):
+        archive(subscriber, version, wire.encode("PolicySnapshot", build_snapshot(
+            TASK, version, [(np.zeros((2, 2)), np.zeros(2))], signing_key=LEARNER_KEY)))
+    point(subscriber, 3)
+    point(subscriber, 4, "canary", canary_share=0.2)
+    # robot-19 is in a canary of 20% (Java's Channel.inCanary: its fraction is 0.0097), robot-7 not (0.8828)
+    recorder = Recorder()
+    canary = Robot("robot-19", TASK, recorder, subscriber, clock=Clock())
+    stable = Robot("robot-7", TASK, recorder, subscriber, clock=Clock())
+    assert canary.act([0.0, 0.0])[1] == 4 and stable.act([0.0, 0.0])[1] == 3
+    canary.step([0.0, 0.0], [0.0], control="POLICY")
+    stable.step([0.0, 0.0], [0.0], control="POLICY")
+    assert [(s["robot_id"], s["policy_version"]) for s in recorder.steps] == [("robot-19", 4), ("robot-7", 3)]
+    point(subscriber, 0, "canary")
+    assert canary.act([0.0, 0.0])[1] == 3
 
 
 def test_control_must_be_known():

@@ -10,7 +10,7 @@ import re
 import nacl.signing
 import pytest
 
-from conftest import LEARNER_KEY, REPO, TRUSTED, vectors
+from conftest import LEARNER_KEY, REPO, TRUSTED, archive, point, vectors
 from takeover_robot import (
     InvalidPolicyError,
     Policy,
@@ -174,53 +174,55 @@ def test_policy_objects_load_unsigned_snapshots_for_tools_but_not_with_trusted_k
 
 
 class TestSubscriber:
-    """Fed through offer(), as the Kafka thread feeds it."""
+    """Fed through offer() and release(), as the Kafka thread feeds it."""
 
     def test_it_runs_the_java_snapshot(self):
         sub = PolicySubscriber(None, java_task(), TrustedKeys.from_pem(JAVA["signing_public_key"]))
-        assert sub.offer(SNAPSHOT) and sub.current_version == decoded()["version"]
+        version = decoded()["version"]
+        assert archive(sub, version, SNAPSHOT) and sub.newest_verified == version
+        assert point(sub, version) and sub.current("py-1").version == version
         assert sub.rejected == 0 and set(sub.refused) == set(signing.REASONS)
 
     def test_it_refuses_each_kind_and_counts_it_by_reason(self, caplog):
         sub = PolicySubscriber(None, java_task(), TRUSTED)
-        assert sub.offer(encoded(with_version(5)))
+        assert archive(sub, 5, encoded(with_version(5))) and point(sub, 5)
         forged = with_version(6, OTHER_KEY)
         cases = [
-            (SNAPSHOT[:-5], "undecodable"),
-            (encoded(with_version(6, key=None)), "unsigned"),
-            (encoded(forged), "unknown_key"),
-            (encoded(tampered(with_version(6))), "bad_signature"),
-            (encoded(with_version(4)), "replayed"),
-            (encoded(with_version(5)), "replayed"),
-            (encoded(signing.sign({**with_version(6), "obs_std": [0.0, 0.0, 0.0]}, LEARNER_KEY)), "invalid"),
+            (6, SNAPSHOT[:-5], "undecodable"),
+            (6, encoded(with_version(6, key=None)), "unsigned"),
+            (6, encoded(forged), "unknown_key"),
+            (6, encoded(tampered(with_version(6))), "bad_signature"),
+            (4, encoded(with_version(4)), "replayed"),
+            (5, encoded(with_version(5)), "replayed"),
+            (6, encoded(signing.sign({**with_version(6), "obs_std": [0.0, 0.0, 0.0]}, LEARNER_KEY)), "invalid"),
         ]
         with caplog.at_level(logging.WARNING, logger="takeover_robot.policy"):
-            for data, reason in cases:
-                assert not sub.offer(data), reason
+            for version, data, reason in cases:
+                assert not archive(sub, version, data), reason
                 assert sub.last_refusal == reason
                 assert f"refused ({reason}), keeping v5" in caplog.records[-1].getMessage()
         assert sub.current_version == 5 and sub.versions() == [5]
         assert sub.refused == {"undecodable": 1, "unsigned": 1, "unknown_key": 1, "bad_signature": 1,
                                "replayed": 2, "invalid": 1}
         assert sub.rejected == 7
-        assert sub.offer(encoded(with_version(6))) and sub.current_version == 6
+        assert archive(sub, 6, encoded(with_version(6))) and point(sub, 6) and sub.current_version == 6
 
     def test_an_older_version_after_a_newer_is_replayed_and_the_newer_stays(self):
         sub = PolicySubscriber(None, java_task(), TRUSTED)
-        assert sub.offer(encoded(with_version(8)))
-        assert not sub.offer(encoded(with_version(7)))
+        assert archive(sub, 8, encoded(with_version(8)))
+        assert not archive(sub, 7, encoded(with_version(7)))
         assert sub.last_refusal == "replayed" and "v7 arrived after v8" in sub.last_rejection
-        assert sub.current_version == 8 and sub.refused["replayed"] == 1
+        assert sub.newest_verified == 8 and sub.versions() == [8] and sub.refused["replayed"] == 1
 
     def test_the_signature_is_checked_before_the_version(self):
         sub = PolicySubscriber(None, java_task(), TRUSTED)
-        assert sub.offer(encoded(with_version(8)))
-        assert not sub.offer(encoded(with_version(3, key=None)))
+        assert archive(sub, 8, encoded(with_version(8)))
+        assert not archive(sub, 3, encoded(with_version(3, key=None)))
         assert sub.last_refusal == "unsigned"
-        assert not sub.offer(encoded(tampered(with_version(9))))
+        assert not archive(sub, 9, encoded(tampered(with_version(9))))
         assert sub.last_refusal == "bad_signature"
         # a refused newer snapshot does not move the newest verified version
-        assert sub.offer(encoded(with_version(9))) and sub.current_version == 9
+        assert archive(sub, 9, encoded(with_version(9))) and sub.newest_verified == 9
 
     def test_trusting_two_keys_accepts_both_during_a_rotation(self, tmp_path):
         (tmp_path / "old.pub").write_text(signing.public_pem(LEARNER_KEY))
@@ -228,14 +230,15 @@ class TestSubscriber:
         (tmp_path / "README").write_text("not a key, and not read: only *.pub are")
         sub = PolicySubscriber(None, java_task(), tmp_path)
         assert sub.trusted.ids() == sorted([signing.key_id(LEARNER_KEY), signing.key_id(NEXT_KEY)])
-        assert sub.offer(encoded(with_version(1, LEARNER_KEY)))
-        assert sub.offer(encoded(with_version(2, NEXT_KEY)))
-        assert sub.current().signing_key_id == signing.key_id(NEXT_KEY)
-        assert sub.offer(encoded(with_version(3, LEARNER_KEY))) and sub.current_version == 3
+        assert archive(sub, 1, encoded(with_version(1, LEARNER_KEY)))
+        assert archive(sub, 2, encoded(with_version(2, NEXT_KEY)))
+        point(sub, 2)
+        assert sub.current("py-1").signing_key_id == signing.key_id(NEXT_KEY)
+        assert archive(sub, 3, encoded(with_version(3, LEARNER_KEY))) and point(sub, 3) and sub.current_version == 3
         # after the rotation the robot trusts only the new key
         after = PolicySubscriber(None, java_task(), tmp_path / "new.pub")
-        assert not after.offer(encoded(with_version(4, LEARNER_KEY))) and after.last_refusal == "unknown_key"
-        assert after.offer(encoded(with_version(4, NEXT_KEY)))
+        assert not archive(after, 4, encoded(with_version(4, LEARNER_KEY))) and after.last_refusal == "unknown_key"
+        assert archive(after, 4, encoded(with_version(4, NEXT_KEY)))
 
     @pytest.mark.parametrize("trusted", [None, TrustedKeys(), []])
     def test_it_needs_trusted_keys(self, trusted):
