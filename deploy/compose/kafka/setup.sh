@@ -27,12 +27,14 @@ acl() {
 user robot "$ROBOT_PASSWORD"
 user label-job "$LABEL_JOB_PASSWORD"
 user learner "$LEARNER_PASSWORD"
+user mlops "$MLOPS_PASSWORD"
 
-# robots: write steps, interventions and their task's registration; read tasks and policies
+# robots: write steps, interventions and their task's registration; read tasks, policies and releases
 acl --allow-principal User:robot --operation Write --topic takeover.steps
 acl --allow-principal User:robot --operation Write --topic takeover.interventions
 acl --allow-principal User:robot --operation Write --operation Read --topic takeover.tasks
 acl --allow-principal User:robot --operation Read --topic takeover.policies
+acl --allow-principal User:robot --operation Read --topic takeover.releases
 acl --allow-principal User:robot --operation Read --resource-pattern-type prefixed --group takeover.robot-
 
 # the label job: read steps, interventions, tasks; write transitions, fleet statistics, dead letters,
@@ -46,10 +48,17 @@ acl --allow-principal User:label-job --operation Write --topic takeover.dead-let
 acl --allow-principal User:label-job --operation Read --resource-pattern-type prefixed --group takeover.takeover-label
 acl --allow-principal User:label-job --operation Write --resource-pattern-type prefixed --transactional-id takeover.takeover-label
 
-# learners: read transitions, fleet statistics, tasks; read and write policies
+# learners: read transitions, fleet statistics, tasks; read and write policies and releases (its release controller)
 acl --allow-principal User:learner --operation Read --topic takeover.transitions
 acl --allow-principal User:learner --operation Read --topic takeover.fleet-stats
 acl --allow-principal User:learner --operation Read --topic takeover.tasks
 acl --allow-principal User:learner --operation Read --operation Write --topic takeover.policies
+acl --allow-principal User:learner --operation Read --operation Write --topic takeover.releases
 
-echo "kafka-setup: users robot, label-job, learner and their ACLs are in place"
+# MLOps (takeover policy): read policies, fleet statistics, tasks; read and write releases
+acl --allow-principal User:mlops --operation Read --topic takeover.policies
+acl --allow-principal User:mlops --operation Read --topic takeover.fleet-stats
+acl --allow-principal User:mlops --operation Read --topic takeover.tasks
+acl --allow-principal User:mlops --operation Read --operation Write --topic takeover.releases
+
+echo "kafka-setup: users robot, label-job, learner, mlops and their ACLs are in place"

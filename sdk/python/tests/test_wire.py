@@ -34,15 +34,8 @@ def test_decoding_gives_the_java_value(record):
     assert codec.decode(bytes.fromhex(record["encoded"])) == from_json(codec.schema_json, record["value"])
 
 
-# Types added to contract.json ahead of the Java build's vectors: tests/test_releases.py checks
-# Release against bytes Java's generated class wrote, until WireVectorsTest writes a vector of it.
-AWAITING_JAVA_VECTORS = {"Release"}
-
-
 def test_every_contract_type_has_a_vector():
-    vectored = {r["type"] for r in RECORDS}
-    assert vectored <= set(wire.contract().codecs)
-    assert set(wire.contract().codecs) - vectored <= AWAITING_JAVA_VECTORS
+    assert set(wire.contract().codecs) == {r["type"] for r in RECORDS}
 
 
 # Fingerprints from the Avro specification's own test data (share/test/data/schema-tests.txt).

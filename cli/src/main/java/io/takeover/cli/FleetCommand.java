@@ -121,10 +121,11 @@ final class FleetCommand implements Runnable {
                 if (stop.await(Math.max(wait, 0), TimeUnit.NANOSECONDS)) {
                     break;
                 }
-                System.out.printf(Locale.ROOT, "[%4ds] policy v%d | %,d ticks | records sent %,d, spooled %,d, "
+                System.out.printf(Locale.ROOT, "[%4ds] policy v%d%s | %,d ticks | records sent %,d, spooled %,d, "
                         + "failed %,d | snapshots rejected %d%n", (System.nanoTime() - started) / 1_000_000_000L,
-                        policies.currentVersion(), fleet.ticks(), outbox.sent(), outbox.spooled(), outbox.failed(),
-                        policies.rejected());
+                        policies.currentVersion(), policies.canaryVersion() == 0 ? ""
+                                : " (canary v" + policies.canaryVersion() + ")", fleet.ticks(), outbox.sent(),
+                        outbox.spooled(), outbox.failed(), policies.rejected());
             }
             System.out.println("Stopping: sending what is still waiting …");
         } catch (InterruptedException e) {

@@ -20,6 +20,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import io.takeover.runtime.release.CanaryGate;
+import io.takeover.runtime.release.ReleaseController;
 import io.takeover.schemas.policy.SigningKey;
 import picocli.CommandLine.Option;
 
@@ -42,6 +44,16 @@ final class LearnerCommand implements Runnable {
             description = "The Ed25519 key every published policy is signed with (NAME.key from takeover keys "
                     + "generate); robots run only policies a key they trust signed; TAKEOVER_SIGNING_KEY.")
     Path signingKey;
+
+    @Option(names = "--release", defaultValue = "${env:TAKEOVER_RELEASE:-canary}",
+            description = "How new versions reach the robots: canary (a share of the robots first; the canary gate "
+                    + "promotes or rolls back on their takeover rate), auto (each at once), manual (takeover policy "
+                    + "promote); TAKEOVER_RELEASE (default ${DEFAULT-VALUE}).")
+    String release;
+
+    @Option(names = "--canary-share", defaultValue = "${env:TAKEOVER_CANARY_SHARE:-0.1}",
+            description = "The share of robots that run a canary; TAKEOVER_CANARY_SHARE (default ${DEFAULT-VALUE}).")
+    double canaryShare;
 
     @Option(names = "--data-dir", defaultValue = "${env:TAKEOVER_DATA_DIR:-.takeover/learner}",
             description = "Replay store and learner checkpoints; TAKEOVER_DATA_DIR (default ${DEFAULT-VALUE}).")
@@ -141,7 +153,8 @@ final class LearnerCommand implements Runnable {
                 minReplay, publishEvery, publishInterval,
                 Algorithm.of(algorithm).settings(SacSettings.DEFAULT.hidden(), batchSize, critics,
                         SacSettings.DEFAULT.seed()), ComputeDevice.of(device),
-                updatesPerEnvStep, BatchMix.of(batchMix), null, SigningKey.read(signingKey));
+                updatesPerEnvStep, BatchMix.of(batchMix), null, SigningKey.read(signingKey),
+                new ReleaseController.Settings(ReleaseController.Mode.of(release), canaryShare, CanaryGate.DEFAULT, 32));
         CountDownLatch stop = new CountDownLatch(1);
         try (LearnerWorker worker = LearnerWorker.start(connection, settings, metrics);
                 HTTPServer server = HTTPServer.builder().port(metricsPort).registry(metrics).buildAndStart()) {

@@ -84,7 +84,7 @@ class RlifLearnsIT {
         List<SimulatedRobot> robots = new ArrayList<>();
         for (int r = 0; r < ROBOTS; r++) {
             robots.add(new SimulatedRobot("robot-" + r, new Pendulum(), new ScriptedOperator("op-" + r,
-                    new PendulumSkill(), OperatorSettings.DEFAULT, new Random(100 + r)), () -> current[0], labeller,
+                    new PendulumSkill(), OperatorSettings.DEFAULT, new Random(100 + r)), id -> current[0], labeller,
                     200 + r));
         }
         SacSettings sac = SacSettings.DEFAULT.withCritics(2).withBatchSize(256).withSeed(3);

@@ -20,6 +20,8 @@ import java.util.function.Supplier;
 import io.takeover.replay.store.ReplayStore;
 import io.takeover.schemas.task.TaskSpec;
 import io.takeover.runtime.metrics.FleetMetrics;
+import io.takeover.runtime.metrics.ReleaseMetrics;
+import io.takeover.runtime.release.ReleaseController;
 import io.takeover.schemas.kafka.KafkaConnection;
 import io.takeover.schemas.policy.SigningKey;
 import java.nio.file.Path;
@@ -27,8 +29,8 @@ import java.time.Duration;
 
 /**
  * One task's learning side: its replay store fed from the transitions topic, the learner
- * training on it and publishing policies, and the fleet statistics of that task, all
- * registered for Prometheus. {@code takeover local} runs one inside its JVM; on a cluster
+ * training on it and publishing candidate policies, the fleet statistics of that task, and the
+ * release controller that moves its channels, all registered for Prometheus. {@code takeover local} runs one inside its JVM; on a cluster
  * {@code takeover learner} runs one per process (one learner per task).
  */
 public final class LearnerWorker implements AutoCloseable {
@@ -47,15 +49,18 @@ public final class LearnerWorker implements AutoCloseable {
      * @param priorData     called once, when the prior table is empty, for data to put there first
      *                      (e.g. demonstrations); none when null
      * @param signingKey    signs every published policy
+     * @param releases      how the task's release channels follow the published candidates
      */
     public record Settings(TaskSpec task, Path dataDir, long replayCapacity, long minReplaySize, int publishEvery,
             Duration publishInterval, AgentSettings agent, ComputeDevice device, double updatesPerEnvStep,
-            BatchMix mix, Supplier<List<Transition>> priorData, SigningKey signingKey) {}
+            BatchMix mix, Supplier<List<Transition>> priorData, SigningKey signingKey,
+            ReleaseController.Settings releases) {}
 
     private final StartedParts started = new StartedParts();
     private final ReplayStore replay;
     private final Learner learner;
     private final FleetStatsBoard board;
+    private final ReleaseController releases;
 
     private LearnerWorker(KafkaConnection kafka, Settings settings, PrometheusRegistry metrics)
             throws Exception {
@@ -83,6 +88,8 @@ public final class LearnerWorker implements AutoCloseable {
 
             board = track(new FleetStatsBoard(kafka, task.name()));
             FleetMetrics.register(metrics, board, task.name());
+            releases = track(new ReleaseController(kafka, task.name(), settings.releases(), board).start());
+            ReleaseMetrics.register(metrics, releases, task.name());
         } catch (Exception | Error e) {
             close();
             throw e;
@@ -109,6 +116,10 @@ public final class LearnerWorker implements AutoCloseable {
 
     public FleetStatsBoard board() {
         return board;
+    }
+
+    public ReleaseController releases() {
+        return releases;
     }
 
     @Override

@@ -19,6 +19,7 @@ public record Topics(String prefix) implements java.io.Serializable {
     public static final String FLEET_STATS = "fleet-stats";
     public static final String DEAD_LETTERS = "dead-letters";
     public static final String TASKS = "tasks";
+    public static final String RELEASES = "releases";
 
     public Topics {
         if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
@@ -33,6 +34,7 @@ public record Topics(String prefix) implements java.io.Serializable {
     public String fleetStats() { return prefix + FLEET_STATS; }
     public String deadLetters() { return prefix + DEAD_LETTERS; }
     public String tasks() { return prefix + TASKS; }
+    public String releases() { return prefix + RELEASES; }
 
     /** How each topic is created: partitions and topic-level configs. */
     public record Spec(String name, int partitions, Map<String, String> configs) {}
@@ -40,10 +42,11 @@ public record Topics(String prefix) implements java.io.Serializable {
     /**
      * The topics with the settings they need. Time retention is off on the data topics so
      * that steps replayed with old event times are not deleted on arrival; size bounds
-     * them instead. Policies are compacted: the newest snapshot per task survives, once its
-     * segment has closed (an hour, or 64 MB): a robot subscribing from the beginning reads a few
-     * snapshots, not every version ever published. Tasks are compacted too: the newest
-     * registration per task name is the task's spec.
+     * them instead. Policies are the version archive: keyed by task and version, compacted, so
+     * every version stays until the release controller retires it (a tombstone) once no channel
+     * points to it and newer ones have followed. Tasks and releases are compacted too: the newest
+     * registration per task name is the task's spec, the newest release per task and channel is
+     * the channel.
      */
     public List<Spec> specs(int dataPartitions) {
         Map<String, String> data = Map.of("retention.ms", "-1", "retention.bytes", String.valueOf(8L << 30));
@@ -56,6 +59,7 @@ public record Topics(String prefix) implements java.io.Serializable {
                         "segment.ms", String.valueOf(3_600_000), "min.cleanable.dirty.ratio", "0.1")),
                 new Spec(fleetStats(), 1, data),
                 new Spec(deadLetters(), 1, data),
-                new Spec(tasks(), 1, Map.of("cleanup.policy", "compact", "retention.ms", "-1")));
+                new Spec(tasks(), 1, Map.of("cleanup.policy", "compact", "retention.ms", "-1")),
+                new Spec(releases(), 1, Map.of("cleanup.policy", "compact", "retention.ms", "-1")));
     }
 }

@@ -60,5 +60,11 @@ final class Samples {
                 .setRegisteredBy("robot-team").setRegisteredAt(T0).build();
     }
 
+    static Release release() {
+        return Release.newBuilder().setTask("pendulum").setChannel("canary").setVersion(0).setSetBy("canary-gate")
+                .setSetAt(T0).setReason("rolled back: worse than stable").setPinned(false).setCanaryShare(0)
+                .setHistory(List.of(7L)).setEvidence(Map.of("rate_ratio", 3.0)).build();
+    }
+
     private Samples() {}
 }

@@ -67,7 +67,8 @@ class WireVectorsTest {
                 new Vector("fleet statistics", Codecs.FLEET_STATS, Samples.fleetStats()),
                 new Vector("a dead letter", Codecs.DEAD_LETTER, Samples.deadLetter()),
                 new Vector("a task with every field set", Codecs.TASK_REGISTRATION, Samples.taskRegistration()),
-                new Vector("a task with only what is required", Codecs.TASK_REGISTRATION, bare));
+                new Vector("a task with only what is required", Codecs.TASK_REGISTRATION, bare),
+                new Vector("a canary release the gate rolled back", Codecs.RELEASE, Samples.release()));
     }
 
     static String contract() throws IOException {
@@ -75,7 +76,7 @@ class WireVectorsTest {
         root.put("prefix", Topics.DEFAULT_PREFIX);
         ObjectNode topics = root.putObject("topics");
         for (String suffix : List.of(Topics.STEPS, Topics.INTERVENTIONS, Topics.TRANSITIONS, Topics.POLICIES,
-                Topics.FLEET_STATS, Topics.DEAD_LETTERS, Topics.TASKS)) {
+                Topics.FLEET_STATS, Topics.DEAD_LETTERS, Topics.TASKS, Topics.RELEASES)) {
             topics.put(suffix, suffix);
         }
         ObjectNode schemas = root.putObject("schemas");

@@ -5,6 +5,7 @@ import io.takeover.cli.DurationConverter;
 import io.takeover.cli.Subcommand;
 import io.takeover.tools.bench.LabelBenchmark;
 import io.takeover.tools.bench.LearnerBenchmark;
+import io.takeover.tools.bench.ReleaseBenchmark;
 import io.takeover.tools.bench.ReplayBenchmark;
 import io.takeover.tools.bench.SwapBenchmark;
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code takeover bench label}: figures, printed; never a timed test. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure a part of the pipeline.",
         subcommands = {BenchCommand.Label.class, BenchCommand.Replay.class, BenchCommand.Learner.class,
-                BenchCommand.Swap.class})
+                BenchCommand.Swap.class, BenchCommand.Releases.class})
 public final class BenchCommand implements Runnable, Subcommand {
 
     @Override
@@ -122,6 +123,32 @@ public final class BenchCommand implements Runnable, Subcommand {
                 Path dir = scratch.path();
                 System.out.printf("policy swap benchmark, data in %s%n", dir);
                 new SwapBenchmark(dir, robots, snapshots, System.out).run();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "releases", mixinStandardHelpOptions = true,
+            description = "The canary gate on a live simulated fleet (a bad and a good version: time to roll back or "
+                    + "promote, takeovers the bad one cost, against a rollback by hand), then its false-rollback "
+                    + "and false-promotion rates over many simulated trials.")
+    static final class Releases implements java.util.concurrent.Callable<Integer> {
+
+        @Option(names = "--robots", defaultValue = "10", description = "Simulated robots (default ${DEFAULT-VALUE}).")
+        int robots;
+
+        @Option(names = "--share", defaultValue = "0.3", description = "Canary share (default ${DEFAULT-VALUE}).")
+        double share;
+
+        @Option(names = "--trials", defaultValue = "2000", description = "Simulated trials per case (default ${DEFAULT-VALUE}).")
+        int trials;
+
+        @Override
+        public Integer call() throws Exception {
+            try (ScratchDir scratch = new ScratchDir()) {
+                Path dir = scratch.path();
+                System.out.printf("release benchmark, data in %s%n", dir);
+                new ReleaseBenchmark(dir, robots, share, trials, System.out).run();
             }
             return 0;
         }

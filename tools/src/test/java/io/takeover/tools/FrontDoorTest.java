@@ -14,8 +14,8 @@ class FrontDoorTest {
 
     @Test
     void binTakeoverOffersEveryCommand() {
-        assertEquals(Set.of("access", "bench", "experiment", "fleet", "keys", "learner", "local", "replay", "task",
-                "topics"),
+        assertEquals(Set.of("access", "bench", "experiment", "fleet", "keys", "learner", "local", "policy", "replay",
+                "task", "topics"),
                 new TreeSet<>(Takeover.commandLine().getSubcommands().keySet()));
     }
 

@@ -19,6 +19,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import io.takeover.runtime.release.CanaryGate;
+import io.takeover.runtime.release.ReleaseController;
 import picocli.CommandLine.Option;
 
 /** {@code takeover local}: the whole loop on this machine, nothing else installed. */
@@ -45,6 +47,15 @@ public final class LocalCommand implements Runnable, Subcommand {
     @Option(names = "--secure", description = "Run the broker with SASL_SSL (SCRAM-SHA-512, a CA of its own) and "
             + "ACLs, each part as its own user; default: plaintext.")
     boolean secure;
+
+    @Option(names = "--release", defaultValue = "auto", description = "How new policy versions reach the robots: "
+            + "auto (each at once), canary (a share of the robots first; the canary gate promotes or rolls back on "
+            + "their takeover rate), manual (takeover policy promote); default ${DEFAULT-VALUE}.")
+    String release;
+
+    @Option(names = "--canary-share", defaultValue = "0.25", description = "With --release canary: the share of "
+            + "robots that run a canary (default ${DEFAULT-VALUE}).")
+    double canaryShare;
 
     @Option(names = "--hz", defaultValue = "20", description = "Control rate of each simulated robot (default ${DEFAULT-VALUE}).")
     int hz;
@@ -97,7 +108,9 @@ public final class LocalCommand implements Runnable, Subcommand {
         LocalSettings settings = builder.robots(robots).kafkaPort(kafkaPort).task(task).hz(hz).publishEvery(publishEvery)
                 .critics(critics).algorithm(Algorithm.of(algorithm)).metricsPort(metricsPort)
                 .updatesPerEnvStep(updatesPerEnvStep).demonstrations(demonstrations)
-                .kafka(kafka.topics(), kafka.properties()).secured(secure).build();
+                .kafka(kafka.topics(), kafka.properties()).secured(secure)
+                .releases(new ReleaseController.Settings(ReleaseController.Mode.of(release), canaryShare,
+                        CanaryGate.DEFAULT, 32)).build();
         settings = settings.toBuilder().operator(operators.settings(task, settings.seed())).build();
         CountDownLatch stop = new CountDownLatch(1);
         try (LocalStack stack = LocalStack.start(settings)) {

@@ -3,6 +3,7 @@ package io.takeover.local;
 import io.takeover.learner.Algorithm;
 import io.takeover.learner.LearnerSettings;
 import io.takeover.robot.operator.OperatorSettings;
+import io.takeover.runtime.release.ReleaseController;
 import io.takeover.schemas.Topics;
 import java.nio.file.Path;
 import java.util.Map;
@@ -35,11 +36,13 @@ import java.util.Map;
  * @param demonstrations episodes the operator demonstrates into the prior table when it is empty
  * @param secured       the broker speaks SASL_SSL with ACLs, and each part connects as its own
  *                      principal ({@link PartConnections}); plaintext by default
+ * @param releases      how release channels follow the learner's candidates: auto-promotion by
+ *                      default, so every new version reaches the robots at once
  */
 public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task, int hz, long minReplaySize,
         int publishEvery, int batchSize, int hidden, long seed, int critics, Algorithm algorithm, int metricsPort, String jobMetricsPorts,
         OperatorSettings operator, Topics topics, Map<String, String> kafkaProperties, double updatesPerEnvStep,
-        int demonstrations, boolean secured) {
+        int demonstrations, boolean secured, ReleaseController.Settings releases) {
 
     /** Gradient steps per environment step by default. */
     public static final double DEFAULT_UPDATES_PER_ENV_STEP = 1;
@@ -82,6 +85,7 @@ public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task
         b.updatesPerEnvStep = updatesPerEnvStep;
         b.demonstrations = demonstrations;
         b.secured = secured;
+        b.releases = releases;
         return b;
     }
 
@@ -107,6 +111,7 @@ public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task
         private double updatesPerEnvStep = DEFAULT_UPDATES_PER_ENV_STEP;
         private int demonstrations = DEFAULT_DEMONSTRATIONS;
         private boolean secured;
+        private ReleaseController.Settings releases = ReleaseController.Settings.of(ReleaseController.Mode.AUTO);
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -129,6 +134,7 @@ public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task
         public Builder updatesPerEnvStep(double ratio) { updatesPerEnvStep = ratio; return this; }
         public Builder demonstrations(int episodes) { demonstrations = episodes; return this; }
         public Builder secured(boolean on) { secured = on; return this; }
+        public Builder releases(ReleaseController.Settings r) { releases = r; return this; }
 
         /** Another topic prefix and client properties for every Kafka client of the stack. */
         public Builder kafka(Topics t, Map<String, String> properties) {
@@ -140,7 +146,7 @@ public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task
         public LocalSettings build() {
             return new LocalSettings(dataDir, robots, kafkaPort, task, hz, minReplaySize, publishEvery, batchSize, hidden, seed,
                     critics, algorithm, metricsPort, jobMetricsPorts, operator, topics, kafkaProperties,
-                    updatesPerEnvStep, demonstrations, secured);
+                    updatesPerEnvStep, demonstrations, secured, releases);
         }
     }
 }

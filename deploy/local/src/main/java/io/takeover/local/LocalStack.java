@@ -21,6 +21,7 @@ import io.takeover.robot.task.Simulators;
 import io.takeover.runtime.FleetStatsBoard;
 import io.takeover.runtime.LearnerWorker;
 import io.takeover.runtime.StartedParts;
+import io.takeover.runtime.release.ReleaseController;
 import io.takeover.runtime.metrics.CheckpointMetrics;
 import io.takeover.runtime.metrics.RobotMetrics;
 import io.takeover.schemas.kafka.KafkaAccess.Part;
@@ -133,7 +134,8 @@ public final class LocalStack implements AutoCloseable {
                     ComputeDevice.CPU, settings.updatesPerEnvStep(), BatchMix.SYMMETRIC, () -> Demonstrations.record(
                             () -> Simulators.create(task.name()), ScriptedOperator.forTask("demonstrator",
                                     task.name(), settings.operator(), new Random(settings.seed())),
-                            settings.demonstrations(), settings.seed() + 1).transitions(), signingKey), metrics));
+                            settings.demonstrations(), settings.seed() + 1).transitions(), signingKey,
+                    settings.releases()), metrics));
             CheckpointMetrics.register(metrics, restPort, jobClient.getJobID().toString());
             metricsServer = track(HTTPServer.builder().port(settings.metricsPort()).registry(metrics).buildAndStart());
             taskLearners = track(new TaskLearners(parts.of(Part.LEARNER), settings, signingKey, line -> {
@@ -253,6 +255,11 @@ public final class LocalStack implements AutoCloseable {
         return worker.board();
     }
 
+    /** The release controller of the simulated robots' task. */
+    public ReleaseController releases() {
+        return worker.releases();
+    }
+
     /** The learner of a task registered by an outside robot, once it runs; empty before. */
     public Optional<Learner> learnerOf(String task) {
         return Optional.ofNullable(outsideTaskWorkers().get(task)).map(LearnerWorker::learner);
@@ -271,9 +278,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Stops the simulated robots first, so that what they sent can still be labelled. */
-    /** The newest policy the robots have verified and act with; null before the first (or without robots). */
+    /** The policy stable robots act with; null before the first (or without robots). */
     public io.takeover.robot.policy.MlpPolicy currentPolicy() {
-        return subscriber == null ? null : subscriber.current();
+        return subscriber == null ? null : subscriber.current("");
     }
 
     public void stopFleet() {

@@ -84,7 +84,8 @@ final class TaskLearners implements AutoCloseable {
                     settings.publishEvery(), Duration.ofSeconds(LearnerSettings.PUBLISH_INTERVAL_SECONDS),
                     settings.algorithm().settings(settings.hidden(), settings.batchSize(), settings.critics(),
                             settings.seed()),
-                    ComputeDevice.CPU, settings.updatesPerEnvStep(), BatchMix.SYMMETRIC, null, signingKey), metrics);
+                    ComputeDevice.CPU, settings.updatesPerEnvStep(), BatchMix.SYMMETRIC, null, signingKey,
+                    settings.releases()), metrics);
             HTTPServer server = HTTPServer.builder().port(0).registry(metrics).buildAndStart();
             announce.accept("learning task " + task.name() + " (registered by a robot; obs " + task.obsDim()
                     + ", act " + task.actDim() + "); its metrics: http://localhost:" + server.getPort() + "/metrics");

@@ -18,6 +18,7 @@ import io.takeover.schemas.policy.PolicyRefusal;
 import io.takeover.schemas.policy.PolicySignature;
 import io.takeover.schemas.policy.PolicyTensors;
 import io.takeover.schemas.policy.SigningKey;
+import io.takeover.schemas.release.PolicyArchive;
 import io.takeover.schemas.wire.Codecs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,8 +92,10 @@ class SecuredLoopIT {
         assertFalse(transitions.isEmpty(), "the label job wrote transitions as its own principal");
         assertTrue(transitions.stream().anyMatch(Transition::getTakeover), "with takeovers labelled −1");
         for (ConsumerRecord<byte[], byte[]> r : TopicReader.readRaw(admin, TOPICS.policies())) {
-            PolicySnapshot snapshot = Codecs.POLICY_SNAPSHOT.decode(r.value());
-            PolicySignature.verify(snapshot, stack.trustedKeys()); // every published snapshot is signed
+            if (r.value() != null) { // a retired version's tombstone has none
+                PolicySnapshot snapshot = Codecs.POLICY_SNAPSHOT.decode(r.value());
+                PolicySignature.verify(snapshot, stack.trustedKeys()); // every published snapshot is signed
+            }
         }
     }
 
@@ -139,7 +142,9 @@ class SecuredLoopIT {
         long current = policies.currentVersion();
         PolicySnapshot genuine = null;
         for (ConsumerRecord<byte[], byte[]> r : TopicReader.readRaw(stack.connection(), TOPICS.policies())) {
-            genuine = Codecs.POLICY_SNAPSHOT.decode(r.value());
+            if (r.value() != null) {
+                genuine = Codecs.POLICY_SNAPSHOT.decode(r.value());
+            }
         }
         long forgedVersion = current + 1_000;
         // the learner's principal may write policies: these snapshots get through the ACLs, not past the robots
@@ -154,8 +159,10 @@ class SecuredLoopIT {
                 weights.get(0).getShape().stream().mapToInt(Integer::intValue).toArray(), values));
         tampered.setWeights(weights);
         tampered.setWeightsSha256(PolicyTensors.sha256(weights));
-        produce(Part.LEARNER, TOPICS.policies(), untrusted.getTask(), Codecs.POLICY_SNAPSHOT.encode(untrusted));
-        produce(Part.LEARNER, TOPICS.policies(), tampered.getTask(), Codecs.POLICY_SNAPSHOT.encode(tampered));
+        produce(Part.LEARNER, TOPICS.policies(), PolicyArchive.key(untrusted.getTask(), forgedVersion),
+                Codecs.POLICY_SNAPSHOT.encode(untrusted));
+        produce(Part.LEARNER, TOPICS.policies(), PolicyArchive.key(tampered.getTask(), forgedVersion + 1),
+                Codecs.POLICY_SNAPSHOT.encode(tampered));
 
         Await.until(Duration.ofSeconds(60), "the robots to refuse both snapshots",
                 () -> policies.refused(PolicyRefusal.UNKNOWN_KEY) >= 1 && policies.refused(PolicyRefusal.BAD_SIGNATURE) >= 1);

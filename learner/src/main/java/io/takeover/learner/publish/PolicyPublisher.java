@@ -4,8 +4,8 @@ import io.takeover.schemas.PolicySnapshot;
 import io.takeover.schemas.kafka.KafkaConnection;
 import io.takeover.schemas.policy.PolicySignature;
 import io.takeover.schemas.policy.SigningKey;
+import io.takeover.schemas.release.PolicyArchive;
 import io.takeover.schemas.wire.Codecs;
-import io.takeover.schemas.wire.WireFormatException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +26,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Signs policy snapshots with the learner's key and appends them to {@code takeover.policies},
- * keyed by task; waits for the broker's ack. Robots run only what a key they trust signed.
+ * Signs policy snapshots with the learner's key and files them in the version archive,
+ * {@code takeover.policies}, under {@code task/version}; waits for the broker's ack. Each is a
+ * candidate: robots run it once a release channel points to it, and only if a key they trust
+ * signed it.
  */
 public final class PolicyPublisher implements AutoCloseable {
 
@@ -51,7 +53,8 @@ public final class PolicyPublisher implements AutoCloseable {
     public void publish(PolicySnapshot snapshot) {
         byte[] signed = Codecs.POLICY_SNAPSHOT.encode(PolicySignature.sign(snapshot, key));
         try {
-            producer.send(new ProducerRecord<>(topic, snapshot.getTask(), signed)).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, PolicyArchive.key(snapshot.getTask(), snapshot.getVersion()),
+                    signed)).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot publish policy " + snapshot.getTask() + " v" + snapshot.getVersion()
                     + " to " + topic + ": " + e.getMessage(), e);
@@ -80,13 +83,8 @@ public final class PolicyPublisher implements AutoCloseable {
                     throw new IllegalStateException("timed out reading " + topic + " to find the last version");
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (task.equals(record.key()) && record.value() != null) {
-                        try {
-                            highest = Math.max(highest, Codecs.POLICY_SNAPSHOT.decode(record.value()).getVersion());
-                        } catch (WireFormatException e) {
-                            // not ours to judge here: robots refuse it; its version cannot count
-                        }
-                    }
+                    // a retired version (a tombstone) counts too: versions never repeat
+                    highest = Math.max(highest, PolicyArchive.version(record.key(), task));
                 }
             }
         }

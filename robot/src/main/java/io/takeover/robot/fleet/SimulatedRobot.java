@@ -111,7 +111,7 @@ public final class SimulatedRobot {
     }
 
     private void refreshPolicy() {
-        MlpPolicy newest = policies.current();
+        MlpPolicy newest = policies.current(robotId);
         if (newest != null && (actor == null || newest.version() != actor.version())) {
             actor = newest.newActor();
         }

@@ -2,9 +2,9 @@ package io.takeover.robot.sdk;
 
 import io.takeover.robot.policy.MlpPolicy;
 
-/** The policy a robot should act with now; null until the first one arrives. */
+/** The policy a robot should act with now: its release channel's version; null while there is none. */
 @FunctionalInterface
 public interface PolicySource {
 
-    MlpPolicy current();
+    MlpPolicy current(String robotId);
 }

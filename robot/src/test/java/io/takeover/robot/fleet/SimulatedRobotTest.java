@@ -39,7 +39,7 @@ class SimulatedRobotTest {
         };
         ScriptedOperator operator = ScriptedOperator.forTask("op", Pendulum.NAME,
                 OperatorSettings.DEFAULT.withValueRule(0.97), new Random(1));
-        SimulatedRobot robot = new SimulatedRobot("r", new Pendulum(), operator, () -> null, outbox, 2);
+        SimulatedRobot robot = new SimulatedRobot("r", new Pendulum(), operator, robotId -> null, outbox, 2);
         Instant now = Instant.ofEpochMilli(1_700_000_000_000L);
         for (int tick = 0; tick < 4 * Pendulum.MAX_STEPS; tick++) {
             robot.tick(now.plusMillis(tick));

@@ -32,8 +32,11 @@ public final class RobotMetrics {
                     }
                 }).register(registry);
         GaugeWithCallback.builder().name("takeover_robot_subscribed_policy_version")
-                .help("Newest verified policy version the subscriber holds.").labelNames("task")
+                .help("The policy version the subscriber gives stable robots (0: none yet).").labelNames("task")
                 .callback(cb -> cb.call(subscriber.currentVersion(), task)).register(registry);
+        GaugeWithCallback.builder().name("takeover_robot_canary_policy_version")
+                .help("The policy version the subscriber gives canary robots (0: no canary).").labelNames("task")
+                .callback(cb -> cb.call(subscriber.canaryVersion(), task)).register(registry);
         CounterWithCallback.builder().name("takeover_robot_records_sent")
                 .help("Steps and interventions Kafka acknowledged.").labelNames("task")
                 .callback(cb -> cb.call(outbox.sent(), task)).register(registry);

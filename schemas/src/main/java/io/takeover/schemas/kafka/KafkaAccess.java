@@ -31,8 +31,10 @@ public final class KafkaAccess {
         ROBOT,
         /** The label job: reads steps, interventions and tasks; writes transitions, statistics, dead letters. */
         LABEL_JOB,
-        /** A learner: reads transitions, statistics and tasks; reads and writes policies. */
-        LEARNER;
+        /** A learner: reads transitions, statistics and tasks; reads and writes policies and releases. */
+        LEARNER,
+        /** MLOps ({@code takeover policy}): reads policies, statistics and tasks; reads and writes releases. */
+        MLOPS;
 
         /** The user name this part runs as by default: {@code robot}, {@code label-job}, {@code learner}. */
         public String user() {
@@ -60,6 +62,7 @@ public final class KafkaAccess {
                     topic(topics.tasks(), AclOperation.WRITE),
                     topic(topics.tasks(), AclOperation.READ),
                     topic(topics.policies(), AclOperation.READ),
+                    topic(topics.releases(), AclOperation.READ),
                     prefixed(ResourceType.GROUP, topics.prefix() + ROBOT_GROUPS, AclOperation.READ));
             case LABEL_JOB -> List.of(
                     topic(topics.steps(), AclOperation.READ),
@@ -75,7 +78,15 @@ public final class KafkaAccess {
                     topic(topics.fleetStats(), AclOperation.READ),
                     topic(topics.tasks(), AclOperation.READ),
                     topic(topics.policies(), AclOperation.READ),
-                    topic(topics.policies(), AclOperation.WRITE));
+                    topic(topics.policies(), AclOperation.WRITE),
+                    topic(topics.releases(), AclOperation.READ),
+                    topic(topics.releases(), AclOperation.WRITE));
+            case MLOPS -> List.of(
+                    topic(topics.policies(), AclOperation.READ),
+                    topic(topics.fleetStats(), AclOperation.READ),
+                    topic(topics.tasks(), AclOperation.READ),
+                    topic(topics.releases(), AclOperation.READ),
+                    topic(topics.releases(), AclOperation.WRITE));
         };
     }
 

@@ -4,6 +4,7 @@ import io.takeover.schemas.DeadLetter;
 import io.takeover.schemas.FleetStats;
 import io.takeover.schemas.Intervention;
 import io.takeover.schemas.PolicySnapshot;
+import io.takeover.schemas.Release;
 import io.takeover.schemas.Step;
 import io.takeover.schemas.TaskRegistration;
 import io.takeover.schemas.Transition;
@@ -27,9 +28,10 @@ public final class Codecs {
     public static final WireCodec<DeadLetter> DEAD_LETTER = codec("DeadLetter", DeadLetter.class);
     public static final WireCodec<TaskRegistration> TASK_REGISTRATION = codec("TaskRegistration",
             TaskRegistration.class);
+    public static final WireCodec<Release> RELEASE = codec("Release", Release.class);
 
     private static final Map<String, WireCodec<?>> BY_TYPE_NAME = Stream.of(STEP, INTERVENTION, TRANSITION,
-            POLICY_SNAPSHOT, FLEET_STATS, DEAD_LETTER, TASK_REGISTRATION).collect(Collectors.toMap(WireCodec::typeName, c -> c));
+            POLICY_SNAPSHOT, FLEET_STATS, DEAD_LETTER, TASK_REGISTRATION, RELEASE).collect(Collectors.toMap(WireCodec::typeName, c -> c));
 
     private static <T> WireCodec<T> codec(String typeName, Class<T> type) {
         return new WireCodec<>(typeName, type, ReleasedSchemas.of(typeName));

@@ -12,10 +12,16 @@ import io.takeover.robot.task.Pendulum;
 import io.takeover.schemas.PolicySnapshot;
 import io.takeover.schemas.Topics;
 import io.takeover.schemas.kafka.TopicCreator;
+import io.takeover.schemas.Release;
+import io.takeover.schemas.kafka.KafkaConnection;
+import io.takeover.schemas.release.Channel;
+import io.takeover.schemas.release.ReleaseBook;
+import io.takeover.schemas.release.Releases;
 import io.takeover.schemas.wire.Codecs;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -80,12 +86,18 @@ public final class SwapBenchmark {
             out.printf("%d robots, each with its own subscriber; snapshot of %,d bytes, one a second%n", robots,
                     Codecs.POLICY_SNAPSHOT.encode(first).length);
             long[] published = new long[snapshots + 1];
-            try (PolicyPublisher publisher = new PolicyPublisher(kafka.connection().withTopics(topics), key)) {
+            KafkaConnection connection = kafka.connection().withTopics(topics);
+            ReleaseBook book = new ReleaseBook(Pendulum.NAME);
+            try (PolicyPublisher publisher = new PolicyPublisher(connection, key)) {
                 for (int v = 1; v <= snapshots; v++) {
                     PolicySnapshot snapshot = exporter.export(agent.actor(), v, v - 1, agent.obsMean(),
                             agent.obsStd(), Map.of());
                     published[v] = System.nanoTime();
                     publisher.publish(snapshot);
+                    // what the release controller does in auto-promotion, without its once-a-second clock
+                    Release stable = Releases.promote(book, Channel.STABLE, v, "bench", "swap", 0);
+                    Releases.write(connection, stable, Duration.ofSeconds(30));
+                    book.apply(Channel.STABLE.key(Pendulum.NAME), Codecs.RELEASE.encode(stable));
                     Thread.sleep(1000);
                 }
             }

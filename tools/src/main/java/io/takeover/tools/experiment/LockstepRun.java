@@ -107,7 +107,7 @@ public final class LockstepRun {
             ScriptedOperator operator = ScriptedOperator.forTask("operator", spec.name(), s.operator(),
                     new Random(s.seed() * 7919 + 4));
             SimulatedRobot robot = new SimulatedRobot("robot", Simulators.create(spec.name()), operator,
-                    () -> policy, new Labeller(), s.seed() * 7919 + 5);
+                    id -> policy, new Labeller(), s.seed() * 7919 + 5);
 
             Agent agent = null;
             long gradientSteps = 0;
