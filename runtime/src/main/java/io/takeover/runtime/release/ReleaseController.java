@@ -45,6 +45,7 @@ public final class ReleaseController implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseController.class);
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+    static final String STABLE_VERSION_AT_OPEN = "stable_version_at_open";
     static final String STABLE_STEPS_AT_OPEN = "stable_steps_at_open";
     static final String STABLE_TAKEOVERS_AT_OPEN = "stable_takeovers_at_open";
 
@@ -158,6 +159,13 @@ public final class ReleaseController implements AutoCloseable {
 
     private void canary(ReleaseBook now, Release stable, long newest) {
         Release canary = now.get(Channel.CANARY).orElse(null);
+        if (canary != null && canary.getVersion() != 0 && canary.getEvidence()
+                .getOrDefault(STABLE_VERSION_AT_OPEN, (double) stable.getVersion()) != stable.getVersion()) {
+            // stable moved (by hand) while the canary ran: judge the canary against the new stable from now on
+            write(open(now, canary.getVersion(), stable, "stable moved to v" + stable.getVersion()
+                    + " while the canary ran: judged against it from now on"));
+            return;
+        }
         if (canary != null && canary.getVersion() != 0) {
             Totals canaryTotals = board.totals().getOrDefault(canary.getVersion(), new Totals(0, 0, 0, 0));
             Totals stableTotals = board.totals().getOrDefault(stable.getVersion(), new Totals(0, 0, 0, 0));
@@ -196,14 +204,19 @@ public final class ReleaseController implements AutoCloseable {
         }
         long tried = canary == null ? 0 : canary.getHistory().stream().mapToLong(Long::longValue).max().orElse(0);
         if (newest > stable.getVersion() && newest > tried) {
-            Totals stableTotals = board.totals().getOrDefault(stable.getVersion(), new Totals(0, 0, 0, 0));
-            Release open = Releases.promote(now, Channel.CANARY, newest, "canary-gate", String.format(Locale.ROOT,
-                    "new candidate on %.0f%% of the robots against stable v%d", settings.canaryShare() * 100,
-                    stable.getVersion()), settings.canaryShare());
-            open.setEvidence(Map.of(STABLE_STEPS_AT_OPEN, (double) stableTotals.steps(),
-                    STABLE_TAKEOVERS_AT_OPEN, (double) stableTotals.takeovers()));
-            write(open);
+            write(open(now, newest, stable, String.format(Locale.ROOT, "new candidate on %.0f%% of the robots "
+                    + "against stable v%d", settings.canaryShare() * 100, stable.getVersion())));
         }
+    }
+
+    /** A canary of {@code version}, with stable's counts as they are now: the gate counts stable's steps from here. */
+    private Release open(ReleaseBook now, long version, Release stable, String reason) {
+        Totals stableTotals = board.totals().getOrDefault(stable.getVersion(), new Totals(0, 0, 0, 0));
+        Release open = Releases.promote(now, Channel.CANARY, version, "canary-gate", reason, settings.canaryShare());
+        open.setEvidence(Map.of(STABLE_VERSION_AT_OPEN, (double) stable.getVersion(),
+                STABLE_STEPS_AT_OPEN, (double) stableTotals.steps(),
+                STABLE_TAKEOVERS_AT_OPEN, (double) stableTotals.takeovers()));
+        return open;
     }
 
     /** Tombstones for archived versions beyond the newest kept that nothing names. */
