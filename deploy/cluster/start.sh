@@ -13,7 +13,7 @@
 #   FLINK_RPC_PORT 6123, FLINK_REST_PORT 8081     JobManager RPC; REST API and web UI
 #   FLINK_METRICS_PORTS 9249-9259                 label job metrics (JobManager, TaskManager: first free)
 #   LEARNER_METRICS_PORT 9464, FLEET_METRICS_PORT 9465
-# Other knobs: TASK (pendulum), ROBOTS (8), PARALLELISM (2), PARTITIONS (4), JOB_ARGS, LEARNER_ARGS,
+# Other knobs: TASK (pendulum), ROBOTS (8), PARALLELISM (2), PARTITIONS (4), RELEASE (auto), JOB_ARGS, LEARNER_ARGS,
 # FLEET_ARGS (extra options of the label job, `takeover learner`, `takeover fleet`), JAVA (java).
 set -euo pipefail
 
@@ -33,6 +33,8 @@ robots="${ROBOTS:-8}"
 parallelism="${PARALLELISM:-2}"
 partitions="${PARTITIONS:-4}"
 start_timeout="${START_TIMEOUT_S:-120}"
+# auto, as in local mode: a few robots may leave a canary share empty, and an empty canary never decides
+release="${RELEASE:-auto}"
 
 case "$task" in # the simulated fleet's tasks; the label job reads every task from the registry
   pendulum | reacher) ;;
@@ -222,7 +224,7 @@ echo "Learner for $task, metrics on :$learner_metrics_port …"
 # shellcheck disable=SC2086
 TAKEOVER_JAVA_OPTS="${TAKEOVER_JAVA_OPTS:-} -Dtakeover.log=$run_dir/logs/learner-detail.log" \
   start learner "$root/bin/takeover" learner --bootstrap "127.0.0.1:$kafka_port" --task "$task" \
-  --data-dir "$run_dir/learner" --signing-key "$run_dir/keys/learner.key" --metrics-port "$learner_metrics_port" --flink-rest "http://localhost:$rest_port" \
+  --data-dir "$run_dir/learner" --signing-key "$run_dir/keys/learner.key" --release "$release" --metrics-port "$learner_metrics_port" --flink-rest "http://localhost:$rest_port" \
   ${LEARNER_ARGS:-}
 wait_for learner "the learner's metrics on $learner_metrics_port" port_open "$learner_metrics_port"
 
