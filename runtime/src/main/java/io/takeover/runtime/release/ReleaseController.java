@@ -45,6 +45,7 @@ public final class ReleaseController implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseController.class);
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration IDLE_CANARY = Duration.ofMinutes(2);
     static final String STABLE_VERSION_AT_OPEN = "stable_version_at_open";
     static final String STABLE_STEPS_AT_OPEN = "stable_steps_at_open";
     static final String STABLE_TAKEOVERS_AT_OPEN = "stable_takeovers_at_open";
@@ -83,6 +84,7 @@ public final class ReleaseController implements AutoCloseable {
     });
     private final Map<CanaryGate.Decision, AtomicLong> decisions = new HashMap<>();
     private volatile CanaryGate.Verdict lastVerdict;
+    private long warnedIdle; // set_at of the idle canary warned about; clock thread only
 
     public ReleaseController(KafkaConnection kafka, String task, Settings settings, FleetStatsBoard board) {
         this.kafka = kafka;
@@ -175,6 +177,7 @@ public final class ReleaseController implements AutoCloseable {
                     - canary.getEvidence().getOrDefault(STABLE_TAKEOVERS_AT_OPEN, 0.0).longValue();
             CanaryGate.Verdict verdict = settings.gate().judge(canaryTotals.steps(), canaryTotals.takeovers(),
                     stableSteps, stableTakeovers);
+            warnIfIdle(canary, canaryTotals.steps());
             lastVerdict = verdict;
             String figures = String.format(Locale.ROOT, "canary v%d %.1f vs stable v%d %.1f takeovers per 1k steps "
                     + "(%d / %d steps, rate ratio %.2f, log LR %.2f)", canary.getVersion(),
@@ -206,6 +209,17 @@ public final class ReleaseController implements AutoCloseable {
         if (newest > stable.getVersion() && newest > tried) {
             write(open(now, newest, stable, String.format(Locale.ROOT, "new candidate on %.0f%% of the robots "
                     + "against stable v%d", settings.canaryShare() * 100, stable.getVersion())));
+        }
+    }
+
+    /** Says once per canary when it has had no steps for {@link #IDLE_CANARY}: it cannot be decided then. */
+    private void warnIfIdle(Release canary, long canarySteps) {
+        long open = canary.getSetAt().toEpochMilli();
+        if (canarySteps == 0 && System.currentTimeMillis() - open > IDLE_CANARY.toMillis() && warnedIdle != open) {
+            warnedIdle = open;
+            LOG.warn("canary {} v{} has had no steps for {}: no robot in its {}% share is stepping, so the gate cannot "
+                    + "decide; promote or close it by hand (takeover policy), or run this learner with --release auto",
+                    task, canary.getVersion(), IDLE_CANARY, Math.round(canary.getCanaryShare() * 100));
         }
     }
 
