@@ -11,7 +11,6 @@ import io.takeover.robot.task.Pendulum;
 import io.takeover.robot.task.PendulumPd;
 import io.takeover.runtime.release.CanaryGate;
 import io.takeover.runtime.release.ReleaseController;
-import io.takeover.schemas.PolicySnapshot;
 import io.takeover.schemas.Release;
 import io.takeover.schemas.Step;
 import io.takeover.schemas.Topics;
@@ -67,11 +66,11 @@ class ReleasesIT {
             watch.scheduleAtFixedRate(() -> robots.forEach(r -> ran.computeIfAbsent(r.robotId(),
                     id -> ConcurrentHashMap.newKeySet()).add(r.policyVersion())), 0, 10, TimeUnit.MILLISECONDS);
 
-            publisher.publish(pd(1, 5f, 1f));
+            publisher.publish(PendulumPd.snapshot(1, 5f, 1f));
             Await.until(TIMEOUT, "the first version to be stable on every robot",
                     () -> robots.stream().allMatch(r -> r.policyVersion() == 1));
 
-            publisher.publish(pd(2, -5f, -1f)); // pushes the pendulum over: many takeovers
+            publisher.publish(PendulumPd.snapshot(2, -5f, -1f)); // pushes the pendulum over: many takeovers
             Await.until(Duration.ofSeconds(180), "the gate to roll the canary back", () -> {
                 ReleaseBook book = Releases.read(stack.connection(), Pendulum.NAME, TIMEOUT);
                 return book.version(Channel.CANARY) == 0
@@ -93,7 +92,7 @@ class ReleasesIT {
                     "no stable robot took a step with the bad version");
             Await.until(TIMEOUT, "every robot back on v1", () -> robots.stream().allMatch(r -> r.policyVersion() == 1));
 
-            publisher.publish(pd(3, 6f, 1.2f)); // as good as v1
+            publisher.publish(PendulumPd.snapshot(3, 6f, 1.2f)); // as good as v1
             Await.until(Duration.ofSeconds(180), "the gate to promote the good version",
                     () -> stack.releases().version(Channel.STABLE) == 3);
             Release promoted = Releases.read(stack.connection(), Pendulum.NAME, TIMEOUT).get(Channel.STABLE)
@@ -119,7 +118,4 @@ class ReleasesIT {
         }
     }
 
-    private static PolicySnapshot pd(long version, float kp, float kd) {
-        return PendulumPd.snapshot(version, kp, kd);
-    }
 }

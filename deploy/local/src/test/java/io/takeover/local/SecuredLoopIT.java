@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.takeover.cli.Takeover;
 import io.takeover.robot.sdk.PolicySubscriber;
 import io.takeover.schemas.PolicySnapshot;
 import io.takeover.schemas.Step;
@@ -19,6 +20,7 @@ import io.takeover.schemas.policy.PolicySignature;
 import io.takeover.schemas.policy.PolicyTensors;
 import io.takeover.schemas.policy.SigningKey;
 import io.takeover.schemas.release.PolicyArchive;
+import io.takeover.schemas.task.TaskRegistry;
 import io.takeover.schemas.wire.Codecs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,13 +127,13 @@ class SecuredLoopIT {
                 clients.resolve("label-job.properties").toString()) != 0, "the label job may not register tasks");
         assertEquals(0, takeover("task", "register", task.toString(), "--kafka-config",
                 clients.resolve("robot.properties").toString()));
-        assertEquals(4, io.takeover.schemas.task.TaskRegistry.read(stack.connection(), Duration.ofSeconds(30))
+        assertEquals(4, TaskRegistry.read(stack.connection(), Duration.ofSeconds(30))
                 .require("point2d").obsDim());
     }
 
     private static int takeover(String... args) {
         // bootstrap.servers comes from the file, as from Kafka's own --command-config
-        return io.takeover.cli.Takeover.commandLine().execute(args);
+        return Takeover.commandLine().execute(args);
     }
 
     @Test

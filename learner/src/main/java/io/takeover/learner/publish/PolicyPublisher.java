@@ -2,27 +2,20 @@ package io.takeover.learner.publish;
 
 import io.takeover.schemas.PolicySnapshot;
 import io.takeover.schemas.kafka.KafkaConnection;
+import io.takeover.schemas.kafka.TopicReadout;
 import io.takeover.schemas.policy.PolicySignature;
 import io.takeover.schemas.policy.SigningKey;
 import io.takeover.schemas.release.PolicyArchive;
 import io.takeover.schemas.wire.Codecs;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -66,29 +59,11 @@ public final class PolicyPublisher implements AutoCloseable {
 
     /** The highest version of {@code task} on the topic, 0 if none: versions go on from there. */
     public long lastPublishedVersion(String task) {
-        Properties props = kafka.clientProperties();
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 32 << 20);
-        long highest = 0;
-        try (KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("timed out reading " + topic + " to find the last version");
-                }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    // a retired version (a tombstone) counts too: versions never repeat
-                    highest = Math.max(highest, PolicyArchive.version(record.key(), task));
-                }
-            }
-        }
-        return highest;
+        long[] highest = {0};
+        // a retired version (a tombstone) counts too: versions never repeat
+        TopicReadout.read(kafka, topic, Duration.ofSeconds(60),
+                (key, value) -> highest[0] = Math.max(highest[0], PolicyArchive.version(key, task)));
+        return highest[0];
     }
 
     @Override

@@ -31,10 +31,7 @@ public final class ReleaseMetrics {
                 }).register(registry);
         GaugeWithCallback.builder().name("takeover_release_canary_roll_back_at")
                 .help("The canary gate's roll-back threshold, ln((1-beta)/alpha).").labelNames("task")
-                .callback(cb -> {
-                    CanaryGate g = releases.settings().gate();
-                    cb.call(Math.log((1 - g.beta()) / g.alpha()), task);
-                }).register(registry);
+                .callback(cb -> cb.call(releases.settings().gate().rollBackAt(), task)).register(registry);
         CounterWithCallback.builder().name("takeover_release_gate_decisions")
                 .help("The canary gate's decisions: promote or roll_back.").labelNames("task", "decision")
                 .callback(cb -> {

@@ -31,10 +31,20 @@ public record CanaryGate(double worseRatio, double alpha, double beta, long minS
     /** A decision with the figures it rests on. */
     public record Verdict(Decision decision, Map<String, Double> evidence) {}
 
+    /** The log likelihood ratio at or above which the canary is rolled back: ln((1−β)/α). */
+    public double rollBackAt() {
+        return Math.log((1 - beta) / alpha);
+    }
+
+    /** The log likelihood ratio at or below which the canary is promoted: ln(β/(1−α)). */
+    public double promoteAt() {
+        return Math.log(beta / (1 - alpha));
+    }
+
     /** Judges the canary's steps and takeovers against stable's, both counted since the canary opened. */
     public Verdict judge(long canarySteps, long canaryTakeovers, long stableSteps, long stableTakeovers) {
-        double upper = Math.log((1 - beta) / alpha);
-        double lower = Math.log(beta / (1 - alpha));
+        double upper = rollBackAt();
+        double lower = promoteAt();
         double llr = 0;
         if (canarySteps > 0 && stableSteps > 0) {
             double p0 = canarySteps / (double) (canarySteps + stableSteps);

@@ -144,7 +144,7 @@ public final class ReleaseController implements AutoCloseable {
         ReleaseBook now;
         long newest;
         synchronized (this) {
-            now = copy();
+            now = book.copy();
             newest = archived.isEmpty() ? 0 : archived.last();
         }
         Release stable = now.get(Channel.STABLE).orElse(null);
@@ -263,18 +263,10 @@ public final class ReleaseController implements AutoCloseable {
     private void write(Release release) {
         Releases.write(kafka, release, WRITE_TIMEOUT);
         synchronized (this) {
-            book.apply(Channel.of(release.getChannel()).key(task), io.takeover.schemas.wire.Codecs.RELEASE.encode(release));
+            book.put(release);
         }
         LOG.info("release {}/{} → v{} by {}: {}", task, release.getChannel(), release.getVersion(), release.getSetBy(),
                 release.getReason());
-    }
-
-    private ReleaseBook copy() {
-        ReleaseBook copy = new ReleaseBook(task);
-        for (Channel c : Channel.values()) {
-            book.get(c).ifPresent(r -> copy.apply(c.key(task), io.takeover.schemas.wire.Codecs.RELEASE.encode(r)));
-        }
-        return copy;
     }
 
     /** The version a channel points to now; 0 when none. */

@@ -47,6 +47,21 @@ public final class ReleaseBook {
         return null;
     }
 
+    /** Takes a release this process wrote, as the topic will hold it. */
+    public void put(Release release) {
+        if (!task.equals(release.getTask())) {
+            throw new IllegalArgumentException("release of " + release.getTask() + " in the book of " + task);
+        }
+        channels.put(Channel.of(release.getChannel()), release);
+    }
+
+    /** The same channels, in a book of their own. */
+    public ReleaseBook copy() {
+        ReleaseBook copy = new ReleaseBook(task);
+        copy.channels.putAll(channels);
+        return copy;
+    }
+
     public String task() {
         return task;
     }

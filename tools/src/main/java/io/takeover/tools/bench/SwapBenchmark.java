@@ -1,7 +1,6 @@
 package io.takeover.tools.bench;
 
 import ai.djl.Device;
-import io.takeover.schemas.policy.SigningKey;
 import io.takeover.kafka.EmbeddedKafka;
 import io.takeover.learner.publish.PolicyPublisher;
 import io.takeover.learner.publish.SnapshotExporter;
@@ -10,18 +9,19 @@ import io.takeover.learner.sac.SacSettings;
 import io.takeover.robot.sdk.PolicySubscriber;
 import io.takeover.robot.task.Pendulum;
 import io.takeover.schemas.PolicySnapshot;
-import io.takeover.schemas.Topics;
-import io.takeover.schemas.kafka.TopicCreator;
 import io.takeover.schemas.Release;
+import io.takeover.schemas.Topics;
 import io.takeover.schemas.kafka.KafkaConnection;
+import io.takeover.schemas.kafka.TopicCreator;
+import io.takeover.schemas.policy.SigningKey;
 import io.takeover.schemas.release.Channel;
 import io.takeover.schemas.release.ReleaseBook;
 import io.takeover.schemas.release.Releases;
 import io.takeover.schemas.wire.Codecs;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +97,7 @@ public final class SwapBenchmark {
                     // what the release controller does in auto-promotion, without its once-a-second clock
                     Release stable = Releases.promote(book, Channel.STABLE, v, "bench", "swap", 0);
                     Releases.write(connection, stable, Duration.ofSeconds(30));
-                    book.apply(Channel.STABLE.key(Pendulum.NAME), Codecs.RELEASE.encode(stable));
+                    book.put(stable);
                     Thread.sleep(1000);
                 }
             }
