@@ -20,6 +20,7 @@ public record Topics(String prefix) implements java.io.Serializable {
     public static final String DEAD_LETTERS = "dead-letters";
     public static final String TASKS = "tasks";
     public static final String RELEASES = "releases";
+    public static final String TELEOP = "teleop";
 
     public Topics {
         if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
@@ -35,6 +36,7 @@ public record Topics(String prefix) implements java.io.Serializable {
     public String deadLetters() { return prefix + DEAD_LETTERS; }
     public String tasks() { return prefix + TASKS; }
     public String releases() { return prefix + RELEASES; }
+    public String teleop() { return prefix + TELEOP; }
 
     /** How each topic is created: partitions and topic-level configs. */
     public record Spec(String name, int partitions, Map<String, String> configs) {}
@@ -46,7 +48,7 @@ public record Topics(String prefix) implements java.io.Serializable {
      * every version stays until the release controller retires it (a tombstone) once no channel
      * points to it and newer ones have followed. Tasks and releases are compacted too: the newest
      * registration per task name is the task's spec, the newest release per task and channel is
-     * the channel.
+     * the channel. Teleoperation commands are live: kept an hour, never replayed.
      */
     public List<Spec> specs(int dataPartitions) {
         Map<String, String> data = Map.of("retention.ms", "-1", "retention.bytes", String.valueOf(8L << 30));
@@ -60,6 +62,7 @@ public record Topics(String prefix) implements java.io.Serializable {
                 new Spec(fleetStats(), 1, data),
                 new Spec(deadLetters(), 1, data),
                 new Spec(tasks(), 1, Map.of("cleanup.policy", "compact", "retention.ms", "-1")),
-                new Spec(releases(), 1, Map.of("cleanup.policy", "compact", "retention.ms", "-1")));
+                new Spec(releases(), 1, Map.of("cleanup.policy", "compact", "retention.ms", "-1")),
+                new Spec(teleop(), dataPartitions, Map.of("retention.ms", String.valueOf(3_600_000))));
     }
 }

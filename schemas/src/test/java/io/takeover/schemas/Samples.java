@@ -66,5 +66,10 @@ final class Samples {
                 .setHistory(List.of(7L)).setEvidence(Map.of("rate_ratio", 3.0)).build();
     }
 
+    static TeleopCommand teleopCommand() {
+        return TeleopCommand.newBuilder().setRobotId("robot-7").setOperatorId("ana").setKind(TeleopKind.DRIVE)
+                .setAction(List.of(-0.5f)).setSentAt(T0).setReason(null).build();
+    }
+
     private Samples() {}
 }

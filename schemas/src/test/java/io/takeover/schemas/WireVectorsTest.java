@@ -68,7 +68,8 @@ class WireVectorsTest {
                 new Vector("a dead letter", Codecs.DEAD_LETTER, Samples.deadLetter()),
                 new Vector("a task with every field set", Codecs.TASK_REGISTRATION, Samples.taskRegistration()),
                 new Vector("a task with only what is required", Codecs.TASK_REGISTRATION, bare),
-                new Vector("a canary release the gate rolled back", Codecs.RELEASE, Samples.release()));
+                new Vector("a canary release the gate rolled back", Codecs.RELEASE, Samples.release()),
+                new Vector("an operator driving a robot", Codecs.TELEOP_COMMAND, Samples.teleopCommand()));
     }
 
     static String contract() throws IOException {
@@ -76,7 +77,8 @@ class WireVectorsTest {
         root.put("prefix", Topics.DEFAULT_PREFIX);
         ObjectNode topics = root.putObject("topics");
         for (String suffix : List.of(Topics.STEPS, Topics.INTERVENTIONS, Topics.TRANSITIONS, Topics.POLICIES,
-                Topics.FLEET_STATS, Topics.DEAD_LETTERS, Topics.TASKS, Topics.RELEASES)) {
+                Topics.FLEET_STATS, Topics.DEAD_LETTERS, Topics.TASKS, Topics.RELEASES,
+                Topics.TELEOP)) {
             topics.put(suffix, suffix);
         }
         ObjectNode schemas = root.putObject("schemas");

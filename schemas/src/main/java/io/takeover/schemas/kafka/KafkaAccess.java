@@ -27,16 +27,22 @@ public final class KafkaAccess {
 
     /** A part of Takeover that reaches Kafka under a principal of its own. */
     public enum Part {
-        /** Robots and their SDKs: write steps and interventions, register their task, read policies. */
+        /** Robots and their SDKs: write steps and interventions, register their task, read policies and teleoperation. */
         ROBOT,
         /** The label job: reads steps, interventions and tasks; writes transitions, statistics, dead letters. */
         LABEL_JOB,
+        /**
+         * The operator console: reads what robots and the label job write, tasks, policies and
+         * releases; writes interventions (for robots that do not obey teleoperation), teleoperation
+         * commands, and releases (for its MLOps users).
+         */
+        CONSOLE,
         /** A learner: reads transitions, statistics and tasks; reads and writes policies and releases. */
         LEARNER,
         /** MLOps ({@code takeover policy}): reads policies, statistics and tasks; reads and writes releases. */
         MLOPS;
 
-        /** The user name this part runs as by default: {@code robot}, {@code label-job}, {@code learner}. */
+        /** The user name this part runs as by default: {@code robot}, {@code label-job}, {@code console}, ... */
         public String user() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
@@ -63,7 +69,18 @@ public final class KafkaAccess {
                     topic(topics.tasks(), AclOperation.READ),
                     topic(topics.policies(), AclOperation.READ),
                     topic(topics.releases(), AclOperation.READ),
+                    topic(topics.teleop(), AclOperation.READ),
                     prefixed(ResourceType.GROUP, topics.prefix() + ROBOT_GROUPS, AclOperation.READ));
+            case CONSOLE -> List.of(
+                    topic(topics.steps(), AclOperation.READ),
+                    topic(topics.interventions(), AclOperation.READ),
+                    topic(topics.interventions(), AclOperation.WRITE),
+                    topic(topics.fleetStats(), AclOperation.READ),
+                    topic(topics.tasks(), AclOperation.READ),
+                    topic(topics.policies(), AclOperation.READ),
+                    topic(topics.releases(), AclOperation.READ),
+                    topic(topics.releases(), AclOperation.WRITE),
+                    topic(topics.teleop(), AclOperation.WRITE));
             case LABEL_JOB -> List.of(
                     topic(topics.steps(), AclOperation.READ),
                     topic(topics.interventions(), AclOperation.READ),

@@ -7,6 +7,7 @@ import io.takeover.schemas.PolicySnapshot;
 import io.takeover.schemas.Release;
 import io.takeover.schemas.Step;
 import io.takeover.schemas.TaskRegistration;
+import io.takeover.schemas.TeleopCommand;
 import io.takeover.schemas.Transition;
 import java.util.Map;
 import java.util.Optional;
@@ -29,9 +30,10 @@ public final class Codecs {
     public static final WireCodec<TaskRegistration> TASK_REGISTRATION = codec("TaskRegistration",
             TaskRegistration.class);
     public static final WireCodec<Release> RELEASE = codec("Release", Release.class);
+    public static final WireCodec<TeleopCommand> TELEOP_COMMAND = codec("TeleopCommand", TeleopCommand.class);
 
     private static final Map<String, WireCodec<?>> BY_TYPE_NAME = Stream.of(STEP, INTERVENTION, TRANSITION,
-            POLICY_SNAPSHOT, FLEET_STATS, DEAD_LETTER, TASK_REGISTRATION, RELEASE).collect(Collectors.toMap(WireCodec::typeName, c -> c));
+            POLICY_SNAPSHOT, FLEET_STATS, DEAD_LETTER, TASK_REGISTRATION, RELEASE, TELEOP_COMMAND).collect(Collectors.toMap(WireCodec::typeName, c -> c));
 
     private static <T> WireCodec<T> codec(String typeName, Class<T> type) {
         return new WireCodec<>(typeName, type, ReleasedSchemas.of(typeName));
