@@ -3,6 +3,8 @@ package io.takeover.cli;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.takeover.robot.fleet.Fleet;
+import io.takeover.robot.teleop.TeleopFollower;
+import io.takeover.robot.teleop.TeleopInbox;
 import io.takeover.robot.fleet.FleetSettings;
 import io.takeover.robot.operator.OperatorSettings;
 import io.takeover.robot.sdk.KafkaOutbox;
@@ -108,7 +110,8 @@ final class FleetCommand implements Runnable {
         try (PolicySubscriber policies = new PolicySubscriber(connection, spec,
                 TrustedKeys.read(trustedKeys), clientRack);
                 KafkaOutbox outbox = new KafkaOutbox(connection, KafkaOutbox.Settings.in(spoolDir));
-                Fleet fleet = new Fleet(settings, policies, outbox);
+                TeleopFollower teleop = new TeleopFollower(connection, new TeleopInbox());
+                Fleet fleet = new Fleet(settings, policies, outbox, teleop.teleop());
                 HTTPServer server = HTTPServer.builder().port(metricsPort).registry(metrics).buildAndStart()) {
             RobotMetrics.register(metrics, fleet, policies, outbox, spec.name());
             fleet.start();

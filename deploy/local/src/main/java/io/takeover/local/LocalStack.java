@@ -16,6 +16,8 @@ import io.takeover.robot.fleet.Fleet;
 import io.takeover.robot.fleet.FleetSettings;
 import io.takeover.robot.sdk.KafkaOutbox;
 import io.takeover.robot.sdk.PolicySubscriber;
+import io.takeover.robot.teleop.TeleopFollower;
+import io.takeover.robot.teleop.TeleopInbox;
 import io.takeover.schemas.task.TaskSpec;
 import io.takeover.robot.task.Simulators;
 import io.takeover.runtime.FleetStatsBoard;
@@ -58,6 +60,8 @@ public final class LocalStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
     private static final int DATA_PARTITIONS = 4;
+    /** The simulated robots' ids are this and a number; they obey the console's teleoperation. */
+    public static final String ROBOT_ID_PREFIX = "robot-";
 
     private final StartedParts started = new StartedParts();
     private final EmbeddedKafka kafka;
@@ -146,8 +150,9 @@ public final class LocalStack implements AutoCloseable {
             if (settings.robots() > 0) {
                 subscriber = track(new PolicySubscriber(parts.of(Part.ROBOT), task, trustedKeys));
                 KafkaOutbox outbox = track(new KafkaOutbox(parts.of(Part.ROBOT), KafkaOutbox.Settings.in(settings.dataDir().resolve("outbox"))));
+                TeleopFollower teleop = track(new TeleopFollower(parts.of(Part.ROBOT), new TeleopInbox()));
                 fleet = track(new Fleet(new FleetSettings(settings.robots(), task.name(), settings.hz(), settings.seed(),
-                        "robot-", settings.operator()), subscriber, outbox));
+                        ROBOT_ID_PREFIX, settings.operator()), subscriber, outbox, teleop.teleop()));
                 fleet.start();
                 RobotMetrics.register(metrics, fleet, subscriber, outbox, task.name());
             } else {

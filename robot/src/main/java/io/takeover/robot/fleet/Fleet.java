@@ -4,6 +4,7 @@ import io.takeover.robot.operator.ScriptedOperator;
 import io.takeover.robot.sdk.PolicySource;
 import io.takeover.robot.sdk.RobotOutbox;
 import io.takeover.robot.task.Simulators;
+import io.takeover.robot.teleop.Teleop;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,13 +33,18 @@ public final class Fleet implements AutoCloseable {
     private Instant eventTime;
 
     public Fleet(FleetSettings settings, PolicySource policies, RobotOutbox outbox) {
+        this(settings, policies, outbox, Teleop.NONE);
+    }
+
+    /** A fleet whose robots also obey operators at the console through {@code teleop}. */
+    public Fleet(FleetSettings settings, PolicySource policies, RobotOutbox outbox, Teleop teleop) {
         Random seeds = new Random(settings.seed());
         for (int i = 0; i < settings.robots(); i++) {
             String id = settings.robotIdPrefix() + i;
             ScriptedOperator operator = ScriptedOperator.forTask("operator-" + i, settings.task(), settings.operator(),
                     new Random(seeds.nextLong()));
             robots.add(new SimulatedRobot(id, Simulators.create(settings.task()), operator, policies, outbox,
-                    seeds.nextLong()));
+                    teleop, seeds.nextLong()));
         }
         this.period = Duration.ofNanos(1_000_000_000L / settings.hz());
         this.clock = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -6,6 +6,7 @@ import io.takeover.robot.operator.ScriptedOperator;
 import io.takeover.robot.policy.MlpPolicy;
 import io.takeover.robot.sdk.PolicySource;
 import io.takeover.robot.sdk.RobotOutbox;
+import io.takeover.robot.teleop.Teleop;
 import io.takeover.robot.task.Environment;
 import io.takeover.schemas.task.TaskSpec;
 import io.takeover.schemas.Control;
@@ -21,6 +22,12 @@ import java.util.Random;
  * proposes an action, the operator (seeing it) may take over or hand back, whoever is in control
  * acts, and the step is published. At the
  * end of an episode a final step carries the last observation with an empty action.
+ *
+ * <p>An operator at the console ({@link Teleop}) outranks the scripted one: while they hold the
+ * robot, it executes their action and the scripted operator only waits. The robot writes their
+ * TAKEOVER and HANDBACK itself, stamped with the event time of the step where control changed
+ * hands, so the labels line up with its steps exactly. A hold spans episodes: the hold of the
+ * old episode is handed back at its end and taken over again at the first step of the next.
  */
 public final class SimulatedRobot {
 
@@ -32,6 +39,7 @@ public final class SimulatedRobot {
     private final ScriptedOperator operator;
     private final PolicySource policies;
     private final RobotOutbox outbox;
+    private final Teleop teleop;
     private final Random rng;
     private final float[] action;
 
@@ -40,10 +48,17 @@ public final class SimulatedRobot {
     private String episodeId;
     private long step;
     private float[] obs;
+    private String consoleOperator; // who holds the robot from the console, as announced in this episode
 
     public SimulatedRobot(String robotId, Environment env, ScriptedOperator operator, PolicySource policies,
             RobotOutbox outbox, long seed) {
+        this(robotId, env, operator, policies, outbox, Teleop.NONE, seed);
+    }
+
+    public SimulatedRobot(String robotId, Environment env, ScriptedOperator operator, PolicySource policies,
+            RobotOutbox outbox, Teleop teleop, long seed) {
         this.robotId = robotId;
+        this.teleop = teleop;
         this.env = env;
         this.spec = env.spec();
         this.operator = operator;
@@ -68,13 +83,21 @@ public final class SimulatedRobot {
         } else {
             actor.sample(obs, rng, action);
         }
-        switch (operator.observe(obs, step, action)) {
-            case TAKEOVER -> intervene(now, InterventionKind.TAKEOVER, operator.takeoverReason());
-            case HANDBACK -> intervene(now, InterventionKind.HANDBACK, operator.handBackReason());
-            case NONE -> { }
-        }
+        Teleop.Hold hold = teleop.hold(robotId);
         Control control = Control.POLICY;
-        if (operator.inControl()) {
+        if (hold != null || consoleOperator != null) {
+            followConsole(now, hold);
+        } else {
+            switch (operator.observe(obs, step, action)) {
+                case TAKEOVER -> intervene(now, InterventionKind.TAKEOVER, operator.takeoverReason());
+                case HANDBACK -> intervene(now, InterventionKind.HANDBACK, operator.handBackReason());
+                case NONE -> { }
+            }
+        }
+        if (consoleOperator != null) {
+            control = Control.OPERATOR;
+            consoleAction(hold.action());
+        } else if (operator.inControl()) {
             control = Control.OPERATOR;
             System.arraycopy(operator.act(obs), 0, action, 0, action.length);
         }
@@ -85,13 +108,53 @@ public final class SimulatedRobot {
         boolean terminated = env.terminated();
         if (terminated || step >= spec.maxSteps()) {
             Instant end = now.plusMillis(1);
-            outbox.step(step(end, obs, NO_ACTION, version, operator.inControl() ? Control.OPERATOR : Control.POLICY,
+            boolean operated = operator.inControl() || consoleOperator != null;
+            outbox.step(step(end, obs, NO_ACTION, version, operated ? Control.OPERATOR : Control.POLICY,
                     null, terminated, !terminated, env.succeeded()));
+            if (consoleOperator != null) {
+                intervene(end, InterventionKind.HANDBACK, consoleOperator, "episode ended");
+                consoleOperator = null; // taken over again at the next episode's first step if still held
+            }
             if (operator.endEpisode()) {
                 intervene(end, InterventionKind.HANDBACK, "episode ended");
             }
             obs = null;
         }
+    }
+
+    /**
+     * Control changes hands as the console says, at this step: the scripted operator lets go of
+     * a robot the console takes (handing back first, so the steps it controlled stay its own),
+     * and a robot the console no longer holds goes back to the policy.
+     */
+    private void followConsole(Instant now, Teleop.Hold hold) {
+        String holder = hold == null ? null : hold.operatorId();
+        if (java.util.Objects.equals(holder, consoleOperator)) {
+            return;
+        }
+        if (consoleOperator != null) {
+            intervene(now, InterventionKind.HANDBACK, consoleOperator, hold == null ? teleop.handBackReason(robotId)
+                    : "taken over by " + holder + " at the console");
+        } else if (operator.endEpisode()) {
+            intervene(now, InterventionKind.HANDBACK, "taken over by " + holder + " at the console");
+        }
+        if (holder != null) {
+            intervene(now, InterventionKind.TAKEOVER, holder, hold.reason() == null ? "at the console" : hold.reason());
+        }
+        consoleOperator = holder;
+    }
+
+    /** The console's action, clipped to the task's bounds; no torque, no motion until the first drive command. */
+    private void consoleAction(float[] commanded) {
+        for (int i = 0; i < action.length; i++) {
+            float a = i < commanded.length && Float.isFinite(commanded[i]) ? commanded[i] : 0f;
+            action[i] = Math.max(spec.actionLow()[i], Math.min(spec.actionHigh()[i], a));
+        }
+    }
+
+    /** Who holds the robot from the console now; null when nobody does. */
+    public String consoleOperator() {
+        return consoleOperator;
     }
 
     public String robotId() {
@@ -118,8 +181,12 @@ public final class SimulatedRobot {
     }
 
     private void intervene(Instant at, InterventionKind kind, String reason) {
+        intervene(at, kind, operator.id(), reason);
+    }
+
+    private void intervene(Instant at, InterventionKind kind, String operatorId, String reason) {
         outbox.intervention(Intervention.newBuilder().setRobotId(robotId).setEpisodeId(episodeId)
-                .setOperatorId(operator.id()).setEventTime(at).setKind(kind).setReason(reason).build());
+                .setOperatorId(operatorId).setEventTime(at).setKind(kind).setReason(reason).build());
     }
 
     private Step step(Instant at, float[] observation, List<Float> act, long version, Control control,

@@ -31,6 +31,7 @@ public final class TopicFollower implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long lag = -1;
+    private volatile java.time.Instant startTime;
 
     /**
      * @param settings     consumer settings beyond the connection's own (may be empty)
@@ -50,6 +51,15 @@ public final class TopicFollower implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    /**
+     * Starts every partition at its first record written at or after {@code time} (its end when
+     * none is), instead of the start offsets: for readers of live data, such as the console.
+     */
+    public TopicFollower startingAt(java.time.Instant time) {
+        this.startTime = time;
+        return this;
+    }
+
     public TopicFollower start() {
         thread.start();
         return this;
@@ -60,7 +70,14 @@ public final class TopicFollower implements AutoCloseable {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
-            for (TopicPartition tp : partitions) {
+            if (startTime != null) {
+                Map<TopicPartition, Long> at = new java.util.HashMap<>();
+                partitions.forEach(tp -> at.put(tp, startTime.toEpochMilli()));
+                Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+                consumer.offsetsForTimes(at).forEach((tp, found) ->
+                        consumer.seek(tp, found == null ? ends.get(tp) : found.offset()));
+            }
+            for (TopicPartition tp : startTime != null ? List.<TopicPartition>of() : partitions) {
                 Long offset = startOffsets.get(tp.partition());
                 if (offset == null) {
                     consumer.seekToBeginning(List.of(tp));
