@@ -1,0 +1,262 @@
+package io.takeover.console.web;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.SameSite;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.http.sse.SseClient;
+import io.takeover.console.auth.Role;
+import io.takeover.console.auth.Sessions;
+import io.takeover.console.auth.UsersFile;
+import io.takeover.console.fleet.FleetBoard;
+import io.takeover.console.kafka.ConsoleWriter;
+import io.takeover.console.learning.LearningBoard;
+import io.takeover.console.teleop.TeleopDesk;
+import io.takeover.schemas.Release;
+import io.takeover.schemas.release.Channel;
+import io.takeover.schemas.release.ReleaseBook;
+import io.takeover.schemas.release.Releases;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The console's web server: the page (plain ES modules and uPlot, all from the jar), a JSON API,
+ * and a Server-Sent Events stream of the live fleet and of the robot an operator is looking at.
+ * Wiring only: the boards know the fleet, the desk the takeover rules, {@link Access} who may.
+ */
+public final class ConsoleWeb implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleWeb.class);
+    /** The page's live picture: the fleet twice a second, the robot in view ten times. */
+    private static final long FLEET_EVERY_MS = 500;
+    private static final long ROBOT_EVERY_MS = 100;
+
+    /** One robot's row in the fleet view: its line and the release channel it follows. */
+    public record FleetRow(FleetBoard.RobotLine line, String channel, String heldAtConsoleBy) {}
+
+    private record Viewer(SseClient client, String robot, long[] lastSeq) {}
+
+    private final FleetBoard fleet;
+    private final LearningBoard learning;
+    private final TeleopDesk desk;
+    private final ConsoleWriter writer;
+    private final UsersFile users;
+    private final Sessions sessions;
+    private final Access access;
+    private final Javalin app;
+    private final List<Viewer> viewers = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService pusher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "console-live");
+        t.setDaemon(true);
+        return t;
+    });
+    private long ticks;
+
+    public ConsoleWeb(FleetBoard fleet, LearningBoard learning, TeleopDesk desk, ConsoleWriter writer, UsersFile users,
+            Sessions sessions, String bind, int port) {
+        this.fleet = fleet;
+        this.learning = learning;
+        this.desk = desk;
+        this.writer = writer;
+        this.users = users;
+        this.sessions = sessions;
+        this.access = new Access(sessions, users);
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/io/takeover/console/web";
+                files.location = Location.CLASSPATH;
+            });
+            config.staticFiles.enableWebjars();
+            config.routes.beforeMatched(access::check);
+            config.routes.post("/api/sign-in", this::signIn);
+            config.routes.post("/api/sign-out", this::signOut);
+            config.routes.get("/api/me", this::me, Role.SIGNED_IN);
+            config.routes.get("/api/fleet", ctx -> ctx.json(fleetView()), Role.SIGNED_IN);
+            config.routes.get("/api/robots/{robot}", this::robot, Role.SIGNED_IN);
+            config.routes.post("/api/robots/{robot}/takeover", this::takeover, Role.OPERATOR);
+            config.routes.post("/api/robots/{robot}/drive", this::drive, Role.OPERATOR);
+            config.routes.post("/api/robots/{robot}/handback", this::handback, Role.OPERATOR);
+            config.routes.get("/api/learning", ctx -> ctx.json(learning.tasks()), Role.SIGNED_IN);
+            config.routes.post("/api/releases/{task}/promote", this::promote, Role.MLOPS);
+            config.routes.post("/api/releases/{task}/rollback", this::rollback, Role.MLOPS);
+            config.routes.get("/api/operators", ctx -> ctx.json(fleet.operators()), Role.SIGNED_IN);
+            config.routes.sse("/api/live", this::live, Role.SIGNED_IN);
+            config.routes.exception(TeleopDesk.Refused.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+            config.routes.exception(ConsoleWriter.KafkaUnavailableException.class,
+                    (e, ctx) -> error(ctx, 503, e.getMessage()));
+            config.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+            config.routes.exception(IllegalStateException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+        }).start(bind, port);
+        pusher.scheduleAtFixedRate(this::push, ROBOT_EVERY_MS, ROBOT_EVERY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        ctx.status(status).json(Map.of("error", message == null ? "error" : message));
+    }
+
+    private record SignIn(String user, String password) {}
+
+    private void signIn(Context ctx) {
+        SignIn body = ctx.bodyAsClass(SignIn.class);
+        UsersFile.User user = users.check(body.user(), body.password()).orElseThrow(() ->
+                new HttpResponseException(401, "unknown user or wrong password"));
+        String id = sessions.open(user);
+        ctx.cookie(new io.javalin.http.Cookie(Access.COOKIE, id, "/", (int) sessions.lifetime().toSeconds(),
+                ctx.scheme().equals("https"), true, null, SameSite.STRICT));
+        LOG.info("{} signed in to the console from {}", user.name(), ctx.ip());
+        ctx.json(me(user.name(), user.roles()));
+    }
+
+    private void signOut(Context ctx) {
+        sessions.close(ctx.cookie(Access.COOKIE));
+        ctx.removeCookie(Access.COOKIE, "/");
+        ctx.status(204);
+    }
+
+    private void me(Context ctx) {
+        Sessions.Session s = Access.session(ctx);
+        ctx.json(me(s.user(), s.roles()));
+    }
+
+    private static Map<String, Object> me(String user, Set<Role> roles) {
+        return Map.of("user", user, "roles", roles.stream().map(Role::label).sorted().toList());
+    }
+
+    private Map<String, Object> fleetView() {
+        Map<String, TeleopDesk.Hold> holds = desk.holds();
+        List<FleetRow> rows = new ArrayList<>();
+        for (FleetBoard.RobotLine line : fleet.lines()) {
+            String channel = line.task() == null ? null : learning.channelOf(line.task(), line.robot())
+                    .map(Channel::label).orElse(null);
+            TeleopDesk.Hold hold = holds.get(line.robot());
+            rows.add(new FleetRow(line, channel, hold == null ? null : hold.operator()));
+        }
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("robots", rows);
+        view.put("tasks", fleet.tasks().keySet());
+        view.put("now", System.currentTimeMillis());
+        return view;
+    }
+
+    private void robot(Context ctx) {
+        long after = ctx.queryParam("after") == null ? 0 : Long.parseLong(ctx.queryParam("after"));
+        ctx.json(fleet.robot(ctx.pathParam("robot"), after).orElseThrow(() ->
+                new HttpResponseException(404, "no robot " + ctx.pathParam("robot") + " has sent a step lately")));
+    }
+
+    private record Reason(String reason) {}
+
+    private record Drive(List<Float> action) {}
+
+    private void takeover(Context ctx) {
+        String operator = Access.session(ctx).user();
+        Reason body = ctx.body().isBlank() ? new Reason(null) : ctx.bodyAsClass(Reason.class);
+        TeleopDesk.Hold hold = desk.takeover(ctx.pathParam("robot"), operator, body.reason());
+        LOG.info("{} took over {} at the console", operator, ctx.pathParam("robot"));
+        ctx.json(Map.of("robot", ctx.pathParam("robot"), "operator", operator, "drivable", hold.teleop()));
+    }
+
+    private void drive(Context ctx) {
+        Drive body = ctx.bodyAsClass(Drive.class);
+        if (body.action() == null) {
+            throw new IllegalArgumentException("send {\"action\": [numbers]}");
+        }
+        desk.drive(ctx.pathParam("robot"), Access.session(ctx).user(), body.action());
+        ctx.status(204);
+    }
+
+    private void handback(Context ctx) {
+        String operator = Access.session(ctx).user();
+        Reason body = ctx.body().isBlank() ? new Reason(null) : ctx.bodyAsClass(Reason.class);
+        desk.handback(ctx.pathParam("robot"), operator, body.reason());
+        LOG.info("{} handed {} back at the console", operator, ctx.pathParam("robot"));
+        ctx.status(204);
+    }
+
+    private record Promote(long version, String channel, Double share, String reason) {}
+
+    private void promote(Context ctx) {
+        Promote body = ctx.bodyAsClass(Promote.class);
+        Channel channel = Channel.of(body.channel() == null ? "stable" : body.channel());
+        ReleaseBook book = learning.book(ctx.pathParam("task"));
+        Release release = Releases.promote(book, channel, body.version(), Access.session(ctx).user(),
+                reason(body.reason(), "promoted at the console"), body.share() == null ? 0.1 : body.share());
+        write(ctx, release);
+    }
+
+    private void rollback(Context ctx) {
+        Reason body = ctx.body().isBlank() ? new Reason(null) : ctx.bodyAsClass(Reason.class);
+        Release release = Releases.rollback(learning.book(ctx.pathParam("task")), Access.session(ctx).user(),
+                reason(body.reason(), "rolled back at the console"));
+        write(ctx, release);
+    }
+
+    private void write(Context ctx, Release release) {
+        writer.release(release);
+        learning.put(release);
+        LOG.info("{} set {}/{} to v{} at the console: {}", release.getSetBy(), release.getTask(), release.getChannel(),
+                release.getVersion(), release.getReason());
+        ctx.json(learning.tasks());
+    }
+
+    private static String reason(String given, String otherwise) {
+        return given == null || given.isBlank() ? otherwise : given;
+    }
+
+    private void live(SseClient client) {
+        client.keepAlive();
+        Viewer viewer = new Viewer(client, client.ctx().queryParam("robot"), new long[] {0});
+        viewers.add(viewer);
+        client.onClose(() -> viewers.remove(viewer));
+    }
+
+    private void push() {
+        try {
+            boolean fleetDue = ticks++ % (FLEET_EVERY_MS / ROBOT_EVERY_MS) == 0;
+            Map<String, Object> fleetView = fleetDue && !viewers.isEmpty() ? fleetView() : null;
+            for (Viewer viewer : viewers) {
+                if (viewer.client().terminated()) {
+                    viewers.remove(viewer);
+                    continue;
+                }
+                if (fleetView != null) {
+                    viewer.client().sendEvent("fleet", fleetView);
+                }
+                if (viewer.robot() != null) {
+                    fleet.robot(viewer.robot(), viewer.lastSeq()[0]).ifPresent(detail -> {
+                        if (!detail.steps().isEmpty()) {
+                            viewer.lastSeq()[0] = detail.steps().get(detail.steps().size() - 1).seq();
+                        }
+                        viewer.client().sendEvent("robot", detail);
+                    });
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("the console's live push failed; it goes on", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pusher.shutdownNow();
+        viewers.forEach(v -> v.client().close());
+        app.stop();
+    }
+}
