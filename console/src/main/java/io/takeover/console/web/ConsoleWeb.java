@@ -78,7 +78,8 @@ public final class ConsoleWeb implements AutoCloseable {
                 files.directory = "/io/takeover/console/web";
                 files.location = Location.CLASSPATH;
             });
-            config.staticFiles.enableWebjars();
+            Vendor vendor = new Vendor();
+            config.routes.get("/vendor/{file}", vendor::serve);
             config.routes.beforeMatched(access::check);
             config.routes.post("/api/sign-in", this::signIn);
             config.routes.post("/api/sign-out", this::signOut);
