@@ -39,7 +39,9 @@ class WireRoundTripTest {
                 Arguments.of(Codecs.POLICY_SNAPSHOT, Samples.policySnapshot()),
                 Arguments.of(Codecs.FLEET_STATS, Samples.fleetStats()),
                 Arguments.of(Codecs.DEAD_LETTER, Samples.deadLetter()),
-                Arguments.of(Codecs.TASK_REGISTRATION, Samples.taskRegistration()));
+                Arguments.of(Codecs.TASK_REGISTRATION, Samples.taskRegistration()),
+                Arguments.of(Codecs.RELEASE, Samples.release()),
+                Arguments.of(Codecs.TELEOP_COMMAND, Samples.teleopCommand()));
     }
 
     @ParameterizedTest

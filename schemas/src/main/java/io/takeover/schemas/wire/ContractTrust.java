@@ -8,6 +8,8 @@ import io.takeover.schemas.InterventionKind;
 import io.takeover.schemas.PolicySnapshot;
 import io.takeover.schemas.Step;
 import io.takeover.schemas.Release;
+import io.takeover.schemas.TeleopCommand;
+import io.takeover.schemas.TeleopKind;
 import io.takeover.schemas.TaskRegistration;
 import io.takeover.schemas.Transition;
 import io.takeover.schemas.WeightTensor;
@@ -25,7 +27,8 @@ public final class ContractTrust {
                 ClassSecurityValidator.builder().add(Step.class).add(Intervention.class).add(Transition.class)
                         .add(PolicySnapshot.class).add(WeightTensor.class).add(FleetStats.class)
                         .add(DeadLetter.class).add(Control.class).add(InterventionKind.class)
-                        .add(TaskRegistration.class).add(Release.class).build()));
+                        .add(TaskRegistration.class).add(Release.class).add(TeleopCommand.class)
+                        .add(TeleopKind.class).build()));
     }
 
     /** Loads this class, which trusts the contract's classes once per JVM. */
