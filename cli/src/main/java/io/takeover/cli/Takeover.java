@@ -25,12 +25,13 @@ public final class Takeover implements Runnable {
 
     /** Help lists the commands in this order: the one that runs everything first, tools last. */
     private static final List<String> ORDER = List.of("local", "topics", "task", "keys", "access", "policy", "learner", "fleet",
-            "replay", "experiment", "bench");
+            "console", "replay", "experiment", "bench");
 
     /** The commands built in, and those the modules on the classpath add ({@link Subcommand}). */
     public static CommandLine commandLine() {
         List<Object> commands = new ArrayList<>(List.of(new TopicsCommand(), new TaskCommand(), new KeysCommand(),
-                new AccessCommand(), new PolicyCommand(), new LearnerCommand(), new FleetCommand(), new ReplayCommand()));
+                new AccessCommand(), new PolicyCommand(), new LearnerCommand(), new FleetCommand(), new ConsoleCommand(),
+                new ReplayCommand()));
         ServiceLoader.load(Subcommand.class).forEach(commands::add);
         commands.sort(Comparator.comparingInt(c -> {
             int i = ORDER.indexOf(c.getClass().getAnnotation(Command.class).name());

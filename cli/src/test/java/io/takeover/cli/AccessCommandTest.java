@@ -77,7 +77,7 @@ class AccessCommandTest {
     void anUnknownPartIsRefusedNamingThePartsThereAre() {
         Run run = run("show", "--part", "operator");
         assertNotEquals(0, run.exit());
-        assertTrue(run.err().contains("robot, label-job, learner"), run.err());
+        assertTrue(run.err().contains("robot, label-job, console, learner, mlops"), run.err());
     }
 
     @Test

@@ -30,6 +30,6 @@ class ProductionClasspathTest {
     @Test
     void itOffersTheProductionCommandsAndNothingThatNeedsMore() {
         Set<String> commands = new TreeSet<>(Takeover.commandLine().getSubcommands().keySet());
-        assertEquals(Set.of("access", "fleet", "keys", "learner", "policy", "replay", "task", "topics"), commands);
+        assertEquals(Set.of("access", "console", "fleet", "keys", "learner", "policy", "replay", "task", "topics"), commands);
     }
 }

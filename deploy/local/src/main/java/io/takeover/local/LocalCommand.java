@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 /** {@code takeover local}: the whole loop on this machine, nothing else installed. */
 @Command(name = "local", mixinStandardHelpOptions = true,
         description = "Run everything in one JVM: embedded Kafka, the label job on a Flink MiniCluster, "
-                + "replay, learner and a simulated fleet. Ctrl-C stops it cleanly.")
+                + "replay, learner, a simulated fleet and the operator console. Ctrl-C stops it cleanly.")
 public final class LocalCommand implements Runnable, Subcommand {
 
     @Option(names = "--robots", defaultValue = "8",
@@ -90,6 +90,14 @@ public final class LocalCommand implements Runnable, Subcommand {
                     + "samples them as prior data, HG-DAgger pre-trains on them (default ${DEFAULT-VALUE}).")
     int demonstrations;
 
+    @Option(names = "--console-port", defaultValue = "" + LocalSettings.DEFAULT_CONSOLE_PORT,
+            description = "Port of the operator console on 127.0.0.1 (default ${DEFAULT-VALUE}; 0: any free port; -1: "
+                    + "no console).")
+    int consolePort;
+
+    @Option(names = "--no-console", description = "Run without the operator console.")
+    boolean noConsole;
+
     @Mixin
     OperatorOptions operators;
 
@@ -110,7 +118,8 @@ public final class LocalCommand implements Runnable, Subcommand {
                 .updatesPerEnvStep(updatesPerEnvStep).demonstrations(demonstrations)
                 .kafka(kafka.topics(), kafka.properties()).secured(secure)
                 .releases(new ReleaseController.Settings(ReleaseController.Mode.of(release), canaryShare,
-                        CanaryGate.DEFAULT, 32)).build();
+                        CanaryGate.DEFAULT, 32)).consolePort(noConsole ? LocalSettings.NO_CONSOLE : consolePort)
+                .build();
         settings = settings.toBuilder().operator(operators.settings(task, settings.seed())).build();
         CountDownLatch stop = new CountDownLatch(1);
         try (LocalStack stack = LocalStack.start(settings)) {
@@ -141,6 +150,15 @@ public final class LocalCommand implements Runnable, Subcommand {
             System.out.printf("Metrics: http://localhost:%d/metrics (replay, learner, fleet, robots, checkpoints); "
                     + "label job: the first free port of %s, /metrics. Flink: http://localhost:%d%n",
                     stack.metricsPort(), settings.jobMetricsPorts(), stack.flinkRestPort());
+            if (settings.console()) {
+                Path signIn = ConsoleSignIn.signInFile(stack.consoleUsersFile().getParent()).toAbsolutePath();
+                System.out.println(stack.consolePassword()
+                        .map(password -> String.format("console: http://127.0.0.1:%d  (sign in as %s, password in "
+                                + "%s: %s)", stack.consolePort(), ConsoleSignIn.USER, signIn, password))
+                        .orElse(String.format("console: http://127.0.0.1:%d  (its users: %s; takeover console users "
+                                + "add NAME --role operator,mlops --file %2$s)", stack.consolePort(),
+                                stack.consoleUsersFile().toAbsolutePath())));
+            }
             long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
             while (System.nanoTime() < deadline) {
                 long wait = Math.min(progressEvery.toNanos(), deadline - System.nanoTime());

@@ -38,11 +38,15 @@ import java.util.Map;
  *                      principal ({@link PartConnections}); plaintext by default
  * @param releases      how release channels follow the learner's candidates: auto-promotion by
  *                      default, so every new version reaches the robots at once
+ * @param consolePort   the operator console's HTTP port on 127.0.0.1 (0: any free port; {@link #NO_CONSOLE}:
+ *                      no console). {@code takeover local} serves it on {@link #DEFAULT_CONSOLE_PORT}; stacks
+ *                      built here run without one unless they ask, so that tests and experiments neither
+ *                      take that port nor share their cores with the console
  */
 public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task, int hz, long minReplaySize,
         int publishEvery, int batchSize, int hidden, long seed, int critics, Algorithm algorithm, int metricsPort, String jobMetricsPorts,
         OperatorSettings operator, Topics topics, Map<String, String> kafkaProperties, double updatesPerEnvStep,
-        int demonstrations, boolean secured, ReleaseController.Settings releases) {
+        int demonstrations, boolean secured, ReleaseController.Settings releases, int consolePort) {
 
     /** Gradient steps per environment step by default. */
     public static final double DEFAULT_UPDATES_PER_ENV_STEP = 1;
@@ -53,9 +57,22 @@ public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task
     public static final int DEFAULT_PUBLISH_EVERY = 1000;
     /** Demonstration episodes by default. */
     public static final int DEFAULT_DEMONSTRATIONS = 20;
+    /** The console's port of {@code takeover local}. */
+    public static final int DEFAULT_CONSOLE_PORT = 8080;
+    /** {@link #consolePort} of a stack without a console. */
+    public static final int NO_CONSOLE = -1;
 
     public LocalSettings {
         kafkaProperties = Map.copyOf(kafkaProperties);
+        if (consolePort < NO_CONSOLE || consolePort > 65535) {
+            throw new IllegalArgumentException("the console's port must be 0..65535, or " + NO_CONSOLE
+                    + " for no console; got " + consolePort);
+        }
+    }
+
+    /** Whether the stack serves the operator console. */
+    public boolean console() {
+        return consolePort != NO_CONSOLE;
     }
 
     /** Settings for a stack in {@code dataDir}, starting from the defaults that run on one machine. */
@@ -86,6 +103,7 @@ public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task
         b.demonstrations = demonstrations;
         b.secured = secured;
         b.releases = releases;
+        b.consolePort = consolePort;
         return b;
     }
 
@@ -112,6 +130,7 @@ public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task
         private int demonstrations = DEFAULT_DEMONSTRATIONS;
         private boolean secured;
         private ReleaseController.Settings releases = ReleaseController.Settings.of(ReleaseController.Mode.AUTO);
+        private int consolePort = NO_CONSOLE;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -135,6 +154,8 @@ public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task
         public Builder demonstrations(int episodes) { demonstrations = episodes; return this; }
         public Builder secured(boolean on) { secured = on; return this; }
         public Builder releases(ReleaseController.Settings r) { releases = r; return this; }
+        /** Serve the operator console on this port (0: any free one; {@link #NO_CONSOLE}: none, the default). */
+        public Builder consolePort(int port) { consolePort = port; return this; }
 
         /** Another topic prefix and client properties for every Kafka client of the stack. */
         public Builder kafka(Topics t, Map<String, String> properties) {
@@ -146,7 +167,7 @@ public record LocalSettings(Path dataDir, int robots, int kafkaPort, String task
         public LocalSettings build() {
             return new LocalSettings(dataDir, robots, kafkaPort, task, hz, minReplaySize, publishEvery, batchSize, hidden, seed,
                     critics, algorithm, metricsPort, jobMetricsPorts, operator, topics, kafkaProperties,
-                    updatesPerEnvStep, demonstrations, secured, releases);
+                    updatesPerEnvStep, demonstrations, secured, releases, consolePort);
         }
     }
 }

@@ -2,6 +2,9 @@ package io.takeover.local;
 
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.takeover.console.Console;
+import io.takeover.console.ConsoleSettings;
+import io.takeover.console.auth.Sessions;
 import io.takeover.flink.LabelJob;
 import io.takeover.flink.LabelJobSettings;
 import io.takeover.kafka.EmbeddedKafka;
@@ -53,8 +56,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole loop in one JVM: embedded Kafka, the label job on a Flink MiniCluster, the
- * replay store with its ingest, the learner, and a simulated fleet. Parts start in data-flow
- * order and stop in reverse.
+ * replay store with its ingest, the learner, a simulated fleet, and the operator console.
+ * Parts start in data-flow order and stop in reverse: the console first.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -77,6 +80,8 @@ public final class LocalStack implements AutoCloseable {
     private final PolicySubscriber subscriber;
     private final TaskLearners taskLearners;
     private TrustedKeys trustedKeys;
+    private Console console;
+    private ConsoleSignIn consoleSignIn;
     private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(30);
 
     private LocalStack(LocalSettings settings) throws Exception {
@@ -159,6 +164,14 @@ public final class LocalStack implements AutoCloseable {
                 subscriber = null;
                 fleet = null;
             }
+
+            // the console last, so that it stops first; as its own principal on a secured broker
+            if (settings.console()) {
+                consoleSignIn = ConsoleSignIn.prepare(settings.dataDir().resolve("console"));
+                console = track(Console.start(new ConsoleSettings(parts.of(Part.CONSOLE), "127.0.0.1",
+                        settings.consolePort(), consoleSignIn.usersFile(), ROBOT_ID_PREFIX + "*",
+                        ConsoleSettings.DEFAULT_HISTORY, Sessions.DEFAULT_LIFETIME)));
+            }
         } catch (Exception | Error e) {
             close();
             throw e;
@@ -218,6 +231,29 @@ public final class LocalStack implements AutoCloseable {
     /** Where Prometheus can scrape the replay, the learner and the fleet statistics: {@code /metrics}. */
     public int metricsPort() {
         return metricsServer.getPort();
+    }
+
+    /** The operator console's HTTP port on 127.0.0.1; -1 without a console. */
+    public int consolePort() {
+        return console == null ? LocalSettings.NO_CONSOLE : console.port();
+    }
+
+    /** Who signs in to the console ({@code DATA/console/users}); null without a console. */
+    public Path consoleUsersFile() {
+        return consoleSignIn == null ? null : consoleSignIn.usersFile();
+    }
+
+    /**
+     * The generated password of the console's {@code operator} ({@code DATA/console/sign-in}), while
+     * it still signs them in; empty without a console or once someone changed it.
+     */
+    public Optional<String> consolePassword() {
+        return consoleSignIn == null ? Optional.empty() : consoleSignIn.password();
+    }
+
+    /** The console, or null without one. */
+    public Console console() {
+        return console;
     }
 
     /** Where robots outside the stack connect: the plaintext listener, or the SASL_SSL one of a secured broker. */
