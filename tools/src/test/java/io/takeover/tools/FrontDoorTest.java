@@ -14,7 +14,7 @@ class FrontDoorTest {
 
     @Test
     void binTakeoverOffersEveryCommand() {
-        assertEquals(Set.of("access", "bench", "experiment", "fleet", "keys", "learner", "local", "policy", "replay",
+        assertEquals(Set.of("access", "bench", "console", "experiment", "fleet", "keys", "learner", "local", "policy", "replay",
                 "task", "topics"),
                 new TreeSet<>(Takeover.commandLine().getSubcommands().keySet()));
     }

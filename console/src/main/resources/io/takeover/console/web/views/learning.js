@@ -44,7 +44,7 @@ export function learningView(root) {
           series: [{ label: 'version' },
             { label: 'takeovers / 1k', stroke: '#e8590c', width: 2, scale: 'rate', points: { show: true } },
             { label: 'success', stroke: '#2b8a3e', width: 2, scale: 'share', points: { show: true } }],
-          axes: [{ label: 'policy version' }, { scale: 'rate', label: 'takeovers / 1k' },
+          axes: [{ label: 'policy version', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }, { scale: 'rate', label: 'takeovers / 1k' },
             { scale: 'share', side: 1, label: 'success', grid: { show: false } }],
         }, [[], [], []], card.querySelector('.chart')));
       }
@@ -68,7 +68,7 @@ export function learningView(root) {
         <td>v${v.version} ${channelOf[v.version] ? `<span class="tag">${channelOf[v.version]}</span>` : ''}</td>
         <td class="num">${v.steps.toLocaleString()}</td><td class="num">${v.takeoversPer1k.toFixed(2)}</td>
         <td class="num">${v.episodes ? Math.round(v.successRate * 100) + '%' : '–'}</td><td class="num">${v.robots}</td>
-        <td>${may('mlops') && channelOf[v.version] !== 'stable'
+        <td>${may('mlops') && v.version > 0 && channelOf[v.version] !== 'stable'
           ? `<button class="promote" data-version="${v.version}">Promote to stable</button>` : ''}</td></tr>`).join('');
       card.querySelectorAll('.promote').forEach(b => {
         b.onclick = () => act(`/api/releases/${encodeURIComponent(t.task)}/promote`,
