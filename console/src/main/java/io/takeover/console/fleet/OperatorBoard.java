@@ -11,13 +11,13 @@ import java.util.Map;
 
 /**
  * Each operator's takeovers, hand-backs and time in control, and how often the robot needed
- * help again soon after they handed it back: a first per-operator quality signal (an operator
+ * help again soon after they handed it back, in the same episode: a first per-operator quality signal (an operator
  * whose hand-backs are followed by another takeover within seconds left the robot in a state
  * its policy cannot handle). Built from the interventions topic alone. Not thread-safe.
  */
 public final class OperatorBoard {
 
-    /** A takeover of the same robot within this event time after a hand-back counts as "needed again soon". */
+    /** A takeover of the same robot in the same episode within this event time after a hand-back counts as "needed again soon". */
     public static final Duration SOON = Duration.ofSeconds(5);
 
     /** One operator's figures. */
@@ -34,7 +34,7 @@ public final class OperatorBoard {
 
     private record Open(String operator, long since) {}
 
-    private record HandedBack(String operator, long at) {}
+    private record HandedBack(String operator, long at, String episode) {}
 
     private final Map<String, Tally> operators = new HashMap<>();
     private final Map<String, Open> open = new HashMap<>(); // robot -> takeover not handed back yet
@@ -50,8 +50,10 @@ public final class OperatorBoard {
             tally.takeovers++;
             open.put(robot, new Open(operator, t));
             HandedBack before = lastHandback.remove(robot);
-            // a hand-back and a takeover at the same instant is a hand-over between operators, not a relapse
-            if (before != null && t > before.at() && t - before.at() <= SOON.toMillis()) {
+            // a hand-back and a takeover at the same instant is a hand-over between operators, and one
+            // in the next episode follows a reset: neither is a relapse
+            if (before != null && t > before.at() && t - before.at() <= SOON.toMillis()
+                    && before.episode().equals(iv.getEpisodeId())) {
                 operators.get(before.operator()).neededAgainSoon++;
             }
         } else {
@@ -60,7 +62,7 @@ public final class OperatorBoard {
             if (taken != null && taken.operator().equals(operator)) {
                 tally.controlMillis += Math.max(0, t - taken.since());
             }
-            lastHandback.put(robot, new HandedBack(operator, t));
+            lastHandback.put(robot, new HandedBack(operator, t, iv.getEpisodeId()));
         }
     }
 

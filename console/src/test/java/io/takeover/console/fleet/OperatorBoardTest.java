@@ -13,7 +13,11 @@ import org.junit.jupiter.api.Test;
 class OperatorBoardTest {
 
     private static Intervention iv(String robot, String operator, InterventionKind kind, long seconds) {
-        return Intervention.newBuilder().setRobotId(robot).setEpisodeId(robot + "/e").setOperatorId(operator)
+        return iv(robot, "e", operator, kind, seconds);
+    }
+
+    private static Intervention iv(String robot, String episode, String operator, InterventionKind kind, long seconds) {
+        return Intervention.newBuilder().setRobotId(robot).setEpisodeId(robot + "/" + episode).setOperatorId(operator)
                 .setEventTime(Instant.ofEpochSecond(1_700_000_000L + seconds)).setKind(kind).setReason(null).build();
     }
 
@@ -32,7 +36,10 @@ class OperatorBoardTest {
         board.add(iv("r2", "bo", InterventionKind.TAKEOVER, 0));
         board.add(iv("r2", "bo", InterventionKind.HANDBACK, 4));
         board.add(iv("r2", "ana", InterventionKind.TAKEOVER, 4));
-        Map<String, OperatorBoard.Figures> byName = board.figures().stream()
+        // an episode that ends under control is handed back there and taken over at the next: a reset, not a relapse
+        board.add(iv("r3", "e1", "bo", InterventionKind.TAKEOVER, 0));
+        board.add(iv("r3", "e1", "bo", InterventionKind.HANDBACK, 1));
+        board.add(iv("r3", "e2", "bo", InterventionKind.TAKEOVER, 1));        Map<String, OperatorBoard.Figures> byName = board.figures().stream()
                 .collect(Collectors.toMap(OperatorBoard.Figures::operator, f -> f));
         OperatorBoard.Figures ana = byName.get("ana");
         assertEquals(3, ana.takeovers());
@@ -42,8 +49,8 @@ class OperatorBoardTest {
         assertEquals(0.5, ana.neededAgainSoonShare());
         OperatorBoard.Figures bo = byName.get("bo");
         assertEquals(0, bo.neededAgainSoon());
-        assertEquals(7_000, bo.controlMillis());
-        assertEquals(List.of("ana", "bo"), board.figures().stream().map(OperatorBoard.Figures::operator).toList(),
+        assertEquals(8_000, bo.controlMillis());
+        assertEquals(List.of("bo", "ana"), board.figures().stream().map(OperatorBoard.Figures::operator).toList(),
                 "busiest first");
     }
 }

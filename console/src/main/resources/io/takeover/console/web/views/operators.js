@@ -6,7 +6,7 @@ export function operatorsView(root) {
     <th class="num">Hand-backs</th><th class="num">Time in control</th><th class="num">Needed again within 5 s</th>
     <th>Last active</th></tr></thead><tbody></tbody></table>
     <p class="hint">Needed again: the share of an operator's hand-backs after which the same robot was taken over again
-    within 5 s. A high share suggests hand-backs in states the policy cannot handle yet.</p></div>
+    within 5 s, in the same episode. A high share suggests hand-backs in states the policy cannot handle yet.</p></div>
     <p id="operators-error" class="error" role="alert"></p>`;
   const load = () => api('/api/operators').then(list => {
     root.querySelector('#operators tbody').innerHTML = list.map(o => `<tr data-operator="${esc(o.operator)}">
