@@ -28,13 +28,16 @@ user robot "$ROBOT_PASSWORD"
 user label-job "$LABEL_JOB_PASSWORD"
 user learner "$LEARNER_PASSWORD"
 user mlops "$MLOPS_PASSWORD"
+user console "$CONSOLE_PASSWORD"
 
-# robots: write steps, interventions and their task's registration; read tasks, policies and releases
+# robots: write steps, interventions and their task's registration; read tasks, policies, releases and
+# teleoperation commands
 acl --allow-principal User:robot --operation Write --topic takeover.steps
 acl --allow-principal User:robot --operation Write --topic takeover.interventions
 acl --allow-principal User:robot --operation Write --operation Read --topic takeover.tasks
 acl --allow-principal User:robot --operation Read --topic takeover.policies
 acl --allow-principal User:robot --operation Read --topic takeover.releases
+acl --allow-principal User:robot --operation Read --topic takeover.teleop
 acl --allow-principal User:robot --operation Read --resource-pattern-type prefixed --group takeover.robot-
 
 # the label job: read steps, interventions, tasks; write transitions, fleet statistics, dead letters,
@@ -61,4 +64,14 @@ acl --allow-principal User:mlops --operation Read --topic takeover.fleet-stats
 acl --allow-principal User:mlops --operation Read --topic takeover.tasks
 acl --allow-principal User:mlops --operation Read --operation Write --topic takeover.releases
 
-echo "kafka-setup: users robot, label-job, learner, mlops and their ACLs are in place"
+# the operator console: read steps, fleet statistics, tasks, policies; read and write interventions (for robots
+# that do not obey teleoperation) and releases (its MLOps users); write teleoperation commands
+acl --allow-principal User:console --operation Read --topic takeover.steps
+acl --allow-principal User:console --operation Read --operation Write --topic takeover.interventions
+acl --allow-principal User:console --operation Read --topic takeover.fleet-stats
+acl --allow-principal User:console --operation Read --topic takeover.tasks
+acl --allow-principal User:console --operation Read --topic takeover.policies
+acl --allow-principal User:console --operation Read --operation Write --topic takeover.releases
+acl --allow-principal User:console --operation Write --topic takeover.teleop
+
+echo "kafka-setup: users robot, label-job, learner, mlops, console and their ACLs are in place"

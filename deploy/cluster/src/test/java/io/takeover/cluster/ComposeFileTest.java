@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -55,6 +56,8 @@ class ComposeFileTest {
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:[:?-][^}]*)?}");
     /** ${env:NAME} of Kafka's EnvVarConfigProvider (any provider name), ${name} of a JAAS file (a system property). */
     private static final Pattern PROVIDED = Pattern.compile("\\$\\{(\\w+):([^}]*)}");
+    /** The console's web UI: `takeover console --port`, published on the host as the same port. */
+    private static final int CONSOLE_PORT = 8080;
     private static Map<String, Object> services;
 
     @BeforeAll
@@ -65,28 +68,28 @@ class ComposeFileTest {
     @Test
     void everyPartOfTheLoopHasAService() {
         assertTrue(services.keySet().containsAll(Set.of("kafka", "topics", "jobmanager", "taskmanager", "learner",
-                "fleet", "prometheus", "grafana")), "services: " + services.keySet());
+                "fleet", "console", "prometheus", "grafana")), "services: " + services.keySet());
     }
 
     @Test
     void takeoverContainersRunRealCommandsWithEnvironmentTheyRead() {
-        int checked = 0;
+        Set<String> commands = new TreeSet<>();
         for (String name : services.keySet()) {
             // policy-keys runs `takeover keys generate` from a shell: theLearnerSignsAndTheFleetTrustsItsPublicKeyOnly
             if (String.valueOf(at(services.get(name), "image")).startsWith("takeover:")
                     && at(services.get(name), "entrypoint") == null) {
-                Contract.checkTakeoverContainer("service " + name, strings(at(services.get(name), "command")),
-                        environment(name));
-                checked++;
+                List<String> command = strings(at(services.get(name), "command"));
+                Contract.checkTakeoverContainer("service " + name, command, environment(name));
+                commands.add(command.isEmpty() ? "" : command.get(0));
             }
         }
-        assertEquals(3, checked, "topics, learner and fleet run the takeover image");
+        assertEquals(Set.of("topics", "learner", "fleet", "console"), commands, "the takeover image's commands");
     }
 
     @Test
     void everyClientUsesTheBrokersAdvertisedListener() {
         String listener = kafkaListener().address();
-        for (String name : List.of("topics", "learner", "fleet")) {
+        for (String name : List.of("topics", "learner", "fleet", "console")) {
             assertEquals(listener, environment(name).get("TAKEOVER_BOOTSTRAP"), "service " + name);
         }
         assertEquals(listener, labelJob().bootstrapServers(), "the label job's --bootstrap-servers");
@@ -159,7 +162,7 @@ class ComposeFileTest {
         Setup setup = setup();
         String protocol = kafkaListener().protocol();
         Map<String, Part> parts = Map.of("learner", Part.LEARNER, "fleet", Part.ROBOT, "jobmanager", Part.LABEL_JOB,
-                "taskmanager", Part.LABEL_JOB);
+                "taskmanager", Part.LABEL_JOB, "console", Part.CONSOLE);
         String labelJobConfig = labelJobArgument("--kafka-config");
         assertNotNull(labelJobConfig, "the label job's --kafka-config");
         for (Map.Entry<String, Part> e : parts.entrySet()) {
@@ -208,7 +211,12 @@ class ComposeFileTest {
         assertNotNull(trusted, "robots run only signed policies: TAKEOVER_TRUSTED_KEYS");
         String trustedVolume = volumeAt("fleet", trusted);
         assertFalse(trustedVolume.equals(signingVolume), "the fleet's keys are not the learner's");
-        assertFalse(mounts("fleet").containsValue(signingVolume), "the fleet must not hold the signing key");
+        for (String service : services.keySet()) {
+            if (!service.equals("learner") && !service.equals("policy-keys")) {
+                assertFalse(mounts(service).containsValue(signingVolume), service + " must not hold the signing key");
+                assertFalse(environment(service).containsKey("TAKEOVER_SIGNING_KEY"), service);
+            }
+        }
 
         // policy-keys makes the key pair on the signing volume and copies the public key to the trusted one
         String script = String.join(" ", strings(at(services.get("policy-keys"), "command")));
@@ -224,6 +232,42 @@ class ComposeFileTest {
         String trustedDir = containerPath("policy-keys", trustedVolume);
         assertTrue(script.contains("cp " + out + "/" + name + ".pub " + trustedDir),
                 "policy-keys copies the public key where the fleet reads trusted keys: " + script);
+    }
+
+    @Test
+    void theConsoleServesPort8080WithAUsersFileKeptOutOfGit() throws IOException {
+        List<String> command = strings(at(services.get("console"), "command"));
+        assertEquals("console", command.get(0));
+        assertEquals(String.valueOf(CONSOLE_PORT), Contract.argument(command, "--port"), "takeover console --port");
+        assertTrue(strings(at(services.get("console"), "ports")).contains(CONSOLE_PORT + ":" + CONSOLE_PORT),
+                "the console publishes port " + CONSOLE_PORT + ": " + at(services.get("console"), "ports"));
+        Contract.checkConsoleListensOnAllAddresses("service console", command, environment("console"));
+
+        // its users file: named by --users and the environment, on a host folder beside the compose file whose
+        // .gitignore keeps the file (credentials) out of git; the file itself is yours (deploy/README.md)
+        String users = Contract.argument(command, "--users");
+        assertNotNull(users, "takeover console --users");
+        assertEquals(users, environment("console").get("TAKEOVER_CONSOLE_USERS"),
+                "TAKEOVER_CONSOLE_USERS is the --users file");
+        Map.Entry<String, String> mount = mounts("console").entrySet().stream()
+                .filter(m -> users.startsWith(m.getKey() + "/")).findFirst()
+                .orElseThrow(() -> new AssertionError("console has nothing mounted above " + users));
+        assertTrue(mount.getValue().startsWith("./"), "the users file is on a folder beside the compose file: "
+                + mount.getValue());
+        Path folder = COMPOSE_DIR.resolve(mount.getValue()).normalize();
+        assertTrue(Files.isDirectory(folder), "console mounts " + folder + ", which is not a folder in git");
+        String file = users.substring(mount.getKey().length() + 1);
+        Path ignore = folder.resolve(".gitignore");
+        assertTrue(Files.isRegularFile(ignore) && Files.readAllLines(ignore).contains(file),
+                ignore + " keeps " + file + " out of git");
+        assertTrue(strings(at(services.get("console"), "volumes")).stream()
+                .filter(v -> v.split(":")[1].equals(mount.getKey())).allMatch(v -> v.endsWith(":ro")),
+                "the console mounts its users read-only");
+    }
+
+    @Test
+    void theConsoleCommandAcceptsItsArguments() {
+        Contract.checkArguments("service console", strings(at(services.get("console"), "command")));
     }
 
     @Test

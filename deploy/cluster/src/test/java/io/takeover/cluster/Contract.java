@@ -85,6 +85,32 @@ final class Contract {
         return list == null ? List.of() : list(list).stream().map(String::valueOf).toList();
     }
 
+    /** {@code takeover ARGS} as the CLI parses them: options it does not know fail here, saying which. */
+    static void checkArguments(String where, List<String> args) {
+        try {
+            Takeover.commandLine().parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new AssertionError(where + ": `takeover " + String.join(" ", args) + "` is refused: " + e.getMessage());
+        }
+    }
+
+    /** The value after {@code option} in a command line; null where the option is not given. */
+    static String argument(List<String> args, String option) {
+        int i = args.indexOf(option);
+        assertTrue(i < 0 || i + 1 < args.size(), option + " without a value in " + args);
+        return i < 0 ? null : args.get(i + 1);
+    }
+
+    /**
+     * The address {@code takeover console} listens on, from {@code --bind} or TAKEOVER_CONSOLE_BIND: in a
+     * container all of them, since its default (127.0.0.1) is out of reach of a Service or a published port.
+     */
+    static void checkConsoleListensOnAllAddresses(String where, List<String> args, Map<String, String> environment) {
+        String bind = argument(args, "--bind");
+        assertEquals("0.0.0.0", bind != null ? bind : environment.get("TAKEOVER_CONSOLE_BIND"),
+                where + ": the console listens on every address (--bind / TAKEOVER_CONSOLE_BIND)");
+    }
+
     /** The TAKEOVER_* environment variables a {@code takeover} subcommand reads. */
     static Set<String> environmentOf(String subcommand) {
         CommandLine command = CLI.getSubcommands().get(subcommand);

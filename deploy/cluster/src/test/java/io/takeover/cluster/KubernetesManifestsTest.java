@@ -49,6 +49,10 @@ class KubernetesManifestsTest {
     private static final String USERS = "users.yaml";
     private static final String SIGNING_KEY = "takeover-policy-signing-key";
     private static final String TRUSTED_KEYS = "takeover-policy-trusted-keys";
+    /** The console's own users (operators, MLOps): a Secret of yours, deploy/README.md "Console". */
+    private static final String CONSOLE_USERS = "takeover-console-users";
+    /** The console's web UI: `takeover console --port`, its container port and its Service's port. */
+    private static final int CONSOLE_PORT = 8080;
     /** A Kafka config provider reference, ${provider:path:key}. */
     private static final Pattern PROVIDED = Pattern.compile("\\$\\{(\\w+):([^:}]*):([^}]*)}");
 
@@ -140,15 +144,17 @@ class KubernetesManifestsTest {
 
     @Test
     void theLearnerTrainsOnAGpuAndEveryTakeoverContainerIsConsistent() {
-        int checked = 0;
+        Set<String> commands = new TreeSet<>();
         for (Map<String, Object> container : takeoverContainers()) {
             Map<String, String> env = env(container);
             String where = "container " + container.get("name");
-            Contract.checkTakeoverContainer(where, strings(container.get("args")), env);
-            assertEquals(env.get("TAKEOVER_METRICS_PORT"), String.valueOf(port(container, "metrics")), where);
-            checked++;
+            List<String> args = strings(container.get("args"));
+            Contract.checkTakeoverContainer(where, args, env);
+            Object metrics = port(container, "metrics");   // the console serves none
+            assertEquals(env.get("TAKEOVER_METRICS_PORT"), metrics == null ? null : String.valueOf(metrics), where);
+            commands.add(args.isEmpty() ? "" : args.get(0));
         }
-        assertEquals(2, checked, "learner and fleet");
+        assertEquals(Set.of("learner", "fleet", "console"), commands, "the takeover containers' commands");
 
         Map<String, Object> learner = takeoverContainers().stream().filter(c -> strings(c.get("args")).get(0)
                 .equals("learner")).findFirst().orElseThrow();
@@ -233,7 +239,7 @@ class KubernetesManifestsTest {
     void eachPartLogsInAsItsOwnUserOverTlsWithTheClusterCa() throws IOException {
         String kafka = name(one("Kafka"));
         Map<Part, Pod> parts = Map.of(Part.ROBOT, takeoverPod("fleet"), Part.LEARNER, takeoverPod("learner"),
-                Part.LABEL_JOB, labelJobPod());
+                Part.LABEL_JOB, labelJobPod(), Part.CONSOLE, takeoverPod("console"));
         Set<String> userSecrets = Arrays.stream(Part.values()).map(Part::user).collect(Collectors.toSet());
         for (Map.Entry<Part, Pod> e : parts.entrySet()) {
             Part part = e.getKey();
@@ -289,10 +295,51 @@ class KubernetesManifestsTest {
             assertEquals(null, keys.key(), "TAKEOVER_TRUSTED_KEYS is the directory (every *.pub in it)");
         }
 
-        for (Pod pod : List.of(fleet, labelJobPod())) {
+        for (Pod pod : List.of(fleet, labelJobPod(), takeoverPod("console"))) {
             assertFalse(pod.secrets().contains(SIGNING_KEY), pod.where + " must not hold the signing key");
             assertFalse(pod.env.containsKey("TAKEOVER_SIGNING_KEY"), pod.where);
         }
+    }
+
+    @Test
+    void theConsoleServesPort8080WithTheUsersOfItsSecret() {
+        Pod console = takeoverPod("console");
+        List<String> args = strings(console.container.get("args"));
+        assertEquals(String.valueOf(CONSOLE_PORT), Contract.argument(args, "--port"), "takeover console --port");
+        assertEquals(CONSOLE_PORT, port(console.container, "http"), "the console's container port http");
+        Contract.checkConsoleListensOnAllAddresses("container " + console.container.get("name"), args, console.env);
+
+        // its users file: the key users of the Secret takeover-console-users, named by --users and the environment
+        String users = Contract.argument(args, "--users");
+        assertNotNull(users, "takeover console --users");
+        assertEquals(users, console.env.get("TAKEOVER_CONSOLE_USERS"), "TAKEOVER_CONSOLE_USERS is the --users file");
+        assertEquals(new Mounted("Secret", CONSOLE_USERS, "users"), console.resolve(users),
+                "the users file is the key users of " + CONSOLE_USERS);
+
+        // its own KafkaUser's Secret, the cluster CA and its users; no other user's, no policy key
+        String kafka = name(one("Kafka"));
+        assertEquals(Set.of(Part.CONSOLE.user(), kafka + "-cluster-ca-cert", CONSOLE_USERS), console.secrets(),
+                "the Secrets the console mounts");
+
+        // one Service, port 8080, reaching the container's port 8080
+        Map<String, Object> podLabels = map(at(ofKind("Deployment").stream().filter(d -> containers(map(at(d, "spec",
+                "template"))).contains(console.container)).findFirst().orElseThrow(), "spec", "template", "metadata",
+                "labels"));
+        List<Map<String, Object>> services = ofKind("Service").stream()
+                .filter(s -> matches(map(at(s, "spec", "selector")), podLabels)).toList();
+        assertEquals(1, services.size(), "one Service selects the console's pods");
+        List<Object> ports = list(at(services.get(0), "spec", "ports"));
+        assertEquals(1, ports.size(), name(services.get(0)) + ": the console's one port");
+        assertEquals(CONSOLE_PORT, at(ports.get(0), "port"), name(services.get(0)) + " port");
+        Object target = at(ports.get(0), "targetPort") == null ? at(ports.get(0), "port") : at(ports.get(0), "targetPort");
+        Object containerPort = target instanceof String named ? port(console.container, named) : target;
+        assertEquals(CONSOLE_PORT, containerPort, name(services.get(0)) + " targets the console's port " + target);
+    }
+
+    @Test
+    void theConsoleCommandAcceptsItsArguments() {
+        Pod console = takeoverPod("console");
+        Contract.checkArguments("container " + console.container.get("name"), strings(console.container.get("args")));
     }
 
     @Test
