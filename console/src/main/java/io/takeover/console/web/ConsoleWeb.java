@@ -71,7 +71,19 @@ public final class ConsoleWeb implements AutoCloseable {
         this.users = users;
         this.sessions = sessions;
         this.access = new Access(sessions, users);
-        this.app = Javalin.create(config -> {
+        this.app = create(bind, port);
+        pusher.scheduleAtFixedRate(this::push, ROBOT_EVERY_MS, ROBOT_EVERY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Port in use and the like, said so that a person knows what to change. */
+    public static final class CannotListenException extends IllegalStateException {
+        CannotListenException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private Javalin create(String bind, int port) {
+        Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.staticFiles.add(files -> {
                 files.hostedPath = "/";
@@ -100,8 +112,13 @@ public final class ConsoleWeb implements AutoCloseable {
             config.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             config.routes.exception(IllegalStateException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
-        }).start(bind, port);
-        pusher.scheduleAtFixedRate(this::push, ROBOT_EVERY_MS, ROBOT_EVERY_MS, TimeUnit.MILLISECONDS);
+        });
+        try {
+            return javalin.start(bind, port);
+        } catch (io.javalin.util.JavalinBindException e) {
+            throw new CannotListenException("the console cannot listen on " + bind + ":" + port + ": the port is in use "
+                    + "(another console?). Choose another port, or 0 for any free one", e);
+        }
     }
 
     public int port() {

@@ -5,6 +5,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.takeover.console.Console;
 import io.takeover.console.ConsoleSettings;
 import io.takeover.console.auth.Sessions;
+import io.takeover.console.web.ConsoleWeb;
 import io.takeover.flink.LabelJob;
 import io.takeover.flink.LabelJobSettings;
 import io.takeover.kafka.EmbeddedKafka;
@@ -168,9 +169,13 @@ public final class LocalStack implements AutoCloseable {
             // the console last, so that it stops first; as its own principal on a secured broker
             if (settings.console()) {
                 consoleSignIn = ConsoleSignIn.prepare(settings.dataDir().resolve("console"));
-                console = track(Console.start(new ConsoleSettings(parts.of(Part.CONSOLE), "127.0.0.1",
-                        settings.consolePort(), consoleSignIn.usersFile(), ROBOT_ID_PREFIX + "*",
-                        ConsoleSettings.DEFAULT_HISTORY, Sessions.DEFAULT_LIFETIME)));
+                try {
+                    console = track(Console.start(new ConsoleSettings(parts.of(Part.CONSOLE), "127.0.0.1",
+                            settings.consolePort(), consoleSignIn.usersFile(), ROBOT_ID_PREFIX + "*",
+                            ConsoleSettings.DEFAULT_HISTORY, Sessions.DEFAULT_LIFETIME)));
+                } catch (ConsoleWeb.CannotListenException e) {
+                    throw new IllegalStateException(e.getMessage() + " with --console-port (or --no-console)", e);
+                }
             }
         } catch (Exception | Error e) {
             close();
