@@ -113,7 +113,7 @@ final class FleetCommand implements Runnable {
                 TeleopFollower teleop = new TeleopFollower(connection, new TeleopInbox());
                 Fleet fleet = new Fleet(settings, policies, outbox, teleop.teleop());
                 HTTPServer server = HTTPServer.builder().port(metricsPort).registry(metrics).buildAndStart()) {
-            RobotMetrics.register(metrics, fleet, policies, outbox, spec.name());
+            RobotMetrics.register(metrics, fleet, policies, outbox, teleop, spec.name());
             fleet.start();
             System.out.printf("%d robots running %s at %d Hz against %s; operators %s. Metrics: "
                     + "http://localhost:%d/metrics%n", robots, task, hz, connection, OperatorOptions.describe(operator),

@@ -160,7 +160,7 @@ public final class LocalStack implements AutoCloseable {
                 fleet = track(new Fleet(new FleetSettings(settings.robots(), task.name(), settings.hz(), settings.seed(),
                         ROBOT_ID_PREFIX, settings.operator()), subscriber, outbox, teleop.teleop()));
                 fleet.start();
-                RobotMetrics.register(metrics, fleet, subscriber, outbox, task.name());
+                RobotMetrics.register(metrics, fleet, subscriber, outbox, teleop, task.name());
             } else {
                 subscriber = null;
                 fleet = null;

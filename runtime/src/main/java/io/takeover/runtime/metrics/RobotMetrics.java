@@ -6,6 +6,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.takeover.robot.fleet.Fleet;
 import io.takeover.robot.fleet.SimulatedRobot;
 import io.takeover.robot.sdk.KafkaOutbox;
+import io.takeover.robot.teleop.TeleopFollower;
 import io.takeover.robot.sdk.PolicySubscriber;
 import io.takeover.schemas.policy.PolicyRefusal;
 import java.util.function.ToLongFunction;
@@ -14,14 +15,21 @@ import java.util.function.ToLongFunction;
  * The robots: how many, the oldest and newest policy version they act with, and their SDK's
  * side: snapshots the policy subscriber rejected and the version it holds, records the outbox
  * had acknowledged or lost, spooled records it found torn or corrupt, and whether its sender
- * stopped.
+ * stopped; robots held from the console, and teleoperation records refused.
  */
 public final class RobotMetrics {
 
     private RobotMetrics() {}
 
     public static void register(PrometheusRegistry registry, Fleet fleet, PolicySubscriber subscriber,
-            KafkaOutbox outbox, String task) {
+            KafkaOutbox outbox, TeleopFollower teleop, String task) {
+        GaugeWithCallback.builder().name("takeover_robots_held_at_console")
+                .help("Robots an operator holds from the console now.").labelNames("task")
+                .callback(cb -> cb.call(fleet.robots().stream().filter(r -> r.consoleOperator() != null).count(), task))
+                .register(registry);
+        CounterWithCallback.builder().name("takeover_robot_teleop_records_refused")
+                .help("Records on the teleoperation topic that did not decode: ignored, never obeyed.")
+                .labelNames("task").callback(cb -> cb.call(teleop.refused(), task)).register(registry);
         CounterWithCallback.builder().name("takeover_robot_policy_snapshots_rejected")
                 .help("Policy snapshots the subscriber refused, by reason: unsigned, unknown_key, bad_signature "
                         + "(changed after signing, or forged), replayed (an old version again), invalid (unfit for the"
