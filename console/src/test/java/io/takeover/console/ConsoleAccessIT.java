@@ -136,6 +136,11 @@ class ConsoleAccessIT {
             assertTrue(response.body().contains("sign in first"), response.body());
         }
         assertEquals(401, get("/api/fleet").statusCode(), "reading needs a sign-in too");
+        assertEquals(401, get("/api/live").statusCode(), "and so does the live stream");
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(base + "/api/sign-in"))
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"user\":\"ana\",\"password\":\"ana-pw\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(415, form.statusCode(), "no other site's form signs anyone in");
         assertEquals(401, post("/api/sign-in", "{\"user\":\"ana\",\"password\":\"wrong\"}").statusCode());
         HttpRequest forged = HttpRequest.newBuilder(URI.create(base + "/api/robots/robot-1/takeover"))
                 .header("Authorization", "Bearer " + Credentials.randomSecret())

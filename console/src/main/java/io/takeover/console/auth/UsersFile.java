@@ -74,13 +74,14 @@ public final class UsersFile {
         return roles;
     }
 
+    /** Checked for an unknown user, so that an answer takes as long whether the user exists or not. */
+    private static final String NOBODY = Credentials.hashPassword(Credentials.randomSecret());
+
     /** The user, if {@code secret} is their password or token. */
     public Optional<User> check(String name, String secret) {
         User user = name == null ? null : users.get(name);
-        if (user == null || secret == null) {
-            return Optional.empty();
-        }
-        return Credentials.matches(secret, user.hash()) ? Optional.of(user) : Optional.empty();
+        boolean matches = Credentials.matches(secret == null ? "" : secret, user == null ? NOBODY : user.hash());
+        return user != null && secret != null && matches ? Optional.of(user) : Optional.empty();
     }
 
     /** The user whose API token this is. */

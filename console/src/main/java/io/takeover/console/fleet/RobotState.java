@@ -103,7 +103,11 @@ public final class RobotState {
         return window == 0 ? 0 : 1000.0 * takeoverSeqs.size() / window;
     }
 
+    /** The recent steps after {@code afterSeq}; all of them when it is ahead of this robot (forgotten and back). */
     List<StepView> stepsAfter(long afterSeq) {
+        if (afterSeq > seq) {
+            afterSeq = 0;
+        }
         List<StepView> out = new ArrayList<>();
         for (StepView s : recent) {
             if (s.seq() > afterSeq) {

@@ -31,6 +31,15 @@ public final class ConsoleFeed implements AutoCloseable {
     private final TaskRegistry.Book tasks = new TaskRegistry.Book();
 
     public ConsoleFeed(KafkaConnection kafka, Duration history, FleetBoard fleet, LearningBoard learning) {
+        try {
+            follow(kafka, history, fleet, learning);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void follow(KafkaConnection kafka, Duration history, FleetBoard fleet, LearningBoard learning) {
         Instant since = Instant.now().minus(history);
         Properties quick = new Properties();
         quick.put("fetch.max.wait.ms", "50"); // the robot view is live

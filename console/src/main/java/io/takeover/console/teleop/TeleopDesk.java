@@ -77,7 +77,7 @@ public final class TeleopDesk {
     }
 
     /** Sends the action the operator commands; only the holder of a teleoperated robot may. */
-    public void drive(String robot, String operator, List<Float> action) {
+    public synchronized void drive(String robot, String operator, List<Float> action) {
         Hold hold = holder(robot, operator);
         if (!hold.teleop()) {
             throw new Refused(409, robot + " does not obey the console's teleoperation: drive it with its own "
@@ -97,12 +97,19 @@ public final class TeleopDesk {
         holds.put(robot, new Hold(operator, true, hold.sinceMillis(), System.nanoTime()));
     }
 
+    /**
+     * Hands back. A robot outside teleoperation that the console no longer hears from is let go
+     * without an intervention: there is no step to stamp it with, and no episode it belongs to.
+     */
     public synchronized void handback(String robot, String operator, String reason) {
         Hold hold = holder(robot, operator);
         if (hold.teleop()) {
             writer.command(command(robot, operator, TeleopKind.HANDBACK, List.of(), reason));
         } else {
-            writer.intervention(intervention(online(robot), operator, InterventionKind.HANDBACK, reason));
+            java.util.Optional<Step> last = fleet.lastStep(robot);
+            if (last.isPresent()) {
+                writer.intervention(intervention(last.get(), operator, InterventionKind.HANDBACK, reason));
+            }
         }
         holds.remove(robot);
     }

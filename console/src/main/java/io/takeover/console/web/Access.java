@@ -12,8 +12,8 @@ import java.util.Optional;
 /**
  * Who is asking, and whether they may: a session cookie from signing in, or an API token in
  * {@code Authorization: Bearer}. A route without roles is public (the page and sign-in);
- * every other needs a signed-in user with the route's role. Writes also need a JSON body, which
- * a form on another site cannot send without the browser asking first.
+ * every other needs a signed-in user with the route's role. Every write, signing in included,
+ * needs a JSON body, which a form on another site cannot send without the browser asking first.
  */
 final class Access {
 
@@ -29,6 +29,10 @@ final class Access {
     }
 
     void check(Context ctx) {
+        if (!ctx.method().name().equals("GET") && (ctx.contentType() == null
+                || !ctx.contentType().startsWith("application/json"))) {
+            throw new io.javalin.http.HttpResponseException(415, "send the request as application/json");
+        }
         if (ctx.routeRoles().isEmpty()) {
             return;
         }
@@ -40,11 +44,18 @@ final class Access {
                         + " role");
             }
         }
-        if (!ctx.method().name().equals("GET") && (ctx.contentType() == null
-                || !ctx.contentType().startsWith("application/json"))) {
-            throw new io.javalin.http.HttpResponseException(415, "send the request as application/json");
-        }
         ctx.attribute(SESSION, session);
+    }
+
+    /** Whether the credentials of this request still sign someone in: live streams end with their session. */
+    java.util.function.BooleanSupplier stillValid(Context ctx) {
+        String auth = ctx.header("Authorization");
+        if (auth != null && auth.startsWith("Bearer ")) {
+            String token = auth.substring(7).strip();
+            return () -> users.byToken(token).isPresent();
+        }
+        String id = ctx.cookie(COOKIE);
+        return () -> sessions.find(id).isPresent();
     }
 
     Optional<Sessions.Session> sessionOf(Context ctx) {

@@ -44,7 +44,23 @@ public final class ConsoleWeb implements AutoCloseable {
     /** One robot's row in the fleet view: its line and the release channel it follows. */
     public record FleetRow(FleetBoard.RobotLine line, String channel, String heldAtConsoleBy) {}
 
-    private record Viewer(SseClient client, String robot, long[] lastSeq) {}
+    /** One open live stream: whose, about which robot, how far it has been sent, and whether a send is under way. */
+    private static final class Viewer {
+        final SseClient client;
+        final String robot;
+        final java.util.function.BooleanSupplier signedIn;
+        final java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean();
+        long lastSeq;
+
+        Viewer(SseClient client, String robot, java.util.function.BooleanSupplier signedIn) {
+            this.client = client;
+            this.robot = robot;
+            this.signedIn = signedIn;
+        }
+    }
+
+    /** At most this many passwords are checked at once: each check is deliberately slow. */
+    private static final int CONCURRENT_SIGN_INS = 2;
 
     private final FleetBoard fleet;
     private final LearningBoard learning;
@@ -61,6 +77,13 @@ public final class ConsoleWeb implements AutoCloseable {
         return t;
     });
     private long ticks;
+    // each stream is written on a thread of its own: a browser that stops reading holds up only itself
+    private final java.util.concurrent.ExecutorService senders = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "console-live-send");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.concurrent.Semaphore signIns = new java.util.concurrent.Semaphore(CONCURRENT_SIGN_INS);
 
     public ConsoleWeb(FleetBoard fleet, LearningBoard learning, TeleopDesk desk, ConsoleWriter writer, UsersFile users,
             Sessions sessions, String bind, int port) {
@@ -133,8 +156,16 @@ public final class ConsoleWeb implements AutoCloseable {
 
     private void signIn(Context ctx) {
         SignIn body = ctx.bodyAsClass(SignIn.class);
-        UsersFile.User user = users.check(body.user(), body.password()).orElseThrow(() ->
-                new HttpResponseException(401, "unknown user or wrong password"));
+        if (!signIns.tryAcquire()) {
+            throw new HttpResponseException(429, "too many sign-ins at once; try again in a moment");
+        }
+        UsersFile.User user;
+        try {
+            user = users.check(body.user(), body.password()).orElseThrow(() ->
+                    new HttpResponseException(401, "unknown user or wrong password"));
+        } finally {
+            signIns.release();
+        }
         String id = sessions.open(user);
         ctx.cookie(new io.javalin.http.Cookie(Access.COOKIE, id, "/", (int) sessions.lifetime().toSeconds(),
                 ctx.scheme().equals("https"), true, null, SameSite.STRICT));
@@ -188,7 +219,8 @@ public final class ConsoleWeb implements AutoCloseable {
         Reason body = ctx.body().isBlank() ? new Reason(null) : ctx.bodyAsClass(Reason.class);
         TeleopDesk.Hold hold = desk.takeover(ctx.pathParam("robot"), operator, body.reason());
         LOG.info("{} took over {} at the console", operator, ctx.pathParam("robot"));
-        ctx.json(Map.of("robot", ctx.pathParam("robot"), "operator", operator, "drivable", hold.teleop()));
+        ctx.json(Map.of("robot", ctx.pathParam("robot"), "operator", operator, "drivable", hold.teleop(),
+                "at", System.currentTimeMillis()));
     }
 
     private void drive(Context ctx) {
@@ -210,7 +242,8 @@ public final class ConsoleWeb implements AutoCloseable {
 
     private record Promote(long version, String channel, Double share, String reason) {}
 
-    private void promote(Context ctx) {
+    // two people promoting at once would each compute from the same channels, and the second drop the first
+    private synchronized void promote(Context ctx) {
         Promote body = ctx.bodyAsClass(Promote.class);
         Channel channel = Channel.of(body.channel() == null ? "stable" : body.channel());
         ReleaseBook book = learning.book(ctx.pathParam("task"));
@@ -219,7 +252,7 @@ public final class ConsoleWeb implements AutoCloseable {
         write(ctx, release);
     }
 
-    private void rollback(Context ctx) {
+    private synchronized void rollback(Context ctx) {
         Reason body = ctx.body().isBlank() ? new Reason(null) : ctx.bodyAsClass(Reason.class);
         Release release = Releases.rollback(learning.book(ctx.pathParam("task")), Access.session(ctx).user(),
                 reason(body.reason(), "rolled back at the console"));
@@ -240,7 +273,7 @@ public final class ConsoleWeb implements AutoCloseable {
 
     private void live(SseClient client) {
         client.keepAlive();
-        Viewer viewer = new Viewer(client, client.ctx().queryParam("robot"), new long[] {0});
+        Viewer viewer = new Viewer(client, client.ctx().queryParam("robot"), access.stillValid(client.ctx()));
         viewers.add(viewer);
         client.onClose(() -> viewers.remove(viewer));
     }
@@ -250,31 +283,48 @@ public final class ConsoleWeb implements AutoCloseable {
             boolean fleetDue = ticks++ % (FLEET_EVERY_MS / ROBOT_EVERY_MS) == 0;
             Map<String, Object> fleetView = fleetDue && !viewers.isEmpty() ? fleetView() : null;
             for (Viewer viewer : viewers) {
-                if (viewer.client().terminated()) {
-                    viewers.remove(viewer);
+                if (viewer.client.terminated() || !viewer.signedIn.getAsBoolean()) {
+                    viewers.remove(viewer); // signed out or expired: the stream ends with its session
+                    viewer.client.close();
                     continue;
                 }
-                if (fleetView != null) {
-                    viewer.client().sendEvent("fleet", fleetView);
+                if (viewer.sending.getAndSet(true)) {
+                    continue; // still sending the last frame: this one is skipped
                 }
-                if (viewer.robot() != null) {
-                    fleet.robot(viewer.robot(), viewer.lastSeq()[0]).ifPresent(detail -> {
-                        if (!detail.steps().isEmpty()) {
-                            viewer.lastSeq()[0] = detail.steps().get(detail.steps().size() - 1).seq();
-                        }
-                        viewer.client().sendEvent("robot", detail);
-                    });
-                }
+                senders.execute(() -> send(viewer, fleetView));
             }
         } catch (RuntimeException e) {
             LOG.warn("the console's live push failed; it goes on", e);
         }
     }
 
+    private void send(Viewer viewer, Map<String, Object> fleetView) {
+        try {
+            if (fleetView != null) {
+                viewer.client.sendEvent("fleet", fleetView);
+            }
+            if (viewer.robot != null) {
+                fleet.robot(viewer.robot, viewer.lastSeq).ifPresent(detail -> {
+                    if (!detail.steps().isEmpty()) {
+                        viewer.lastSeq = detail.steps().get(detail.steps().size() - 1).seq();
+                    }
+                    viewer.client.sendEvent("robot", detail);
+                });
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("a live stream failed; it is closed", e);
+            viewers.remove(viewer);
+            viewer.client.close();
+        } finally {
+            viewer.sending.set(false);
+        }
+    }
+
     @Override
     public void close() {
         pusher.shutdownNow();
-        viewers.forEach(v -> v.client().close());
+        senders.shutdownNow();
+        viewers.forEach(v -> v.client.close());
         app.stop();
     }
 }

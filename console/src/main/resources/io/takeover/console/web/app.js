@@ -45,10 +45,19 @@ let current = null;
 /** Opens the live stream; the robot in view, if any, gets its steps too. */
 export function subscribe(robot, handlers) {
   if (live) live.close();
-  live = new EventSource('/api/live' + (robot ? `?robot=${encodeURIComponent(robot)}` : ''));
+  const stream = new EventSource('/api/live' + (robot ? `?robot=${encodeURIComponent(robot)}` : ''));
+  live = stream;
   for (const [event, handler] of Object.entries(handlers)) {
-    live.addEventListener(event, e => handler(JSON.parse(e.data)));
+    stream.addEventListener(event, e => handler(JSON.parse(e.data)));
   }
+  // the browser retries a dropped stream by itself, but not one the server refused (signed out, restarted)
+  stream.onerror = () => {
+    if (stream.readyState !== EventSource.CLOSED || live !== stream) return;
+    fetch('/api/me').then(r => {
+      if (r.status === 401) showSignIn();
+      else setTimeout(() => { if (live === stream) subscribe(robot, handlers); }, 2000);
+    }, () => setTimeout(() => { if (live === stream) subscribe(robot, handlers); }, 2000));
+  };
 }
 
 function route() {

@@ -48,7 +48,7 @@ public final class SimulatedRobot {
     private String episodeId;
     private long step;
     private float[] obs;
-    private String consoleOperator; // who holds the robot from the console, as announced in this episode
+    private volatile String consoleOperator; // read by metrics on another thread; who holds the robot from the console, as announced in this episode
 
     public SimulatedRobot(String robotId, Environment env, ScriptedOperator operator, PolicySource policies,
             RobotOutbox outbox, long seed) {

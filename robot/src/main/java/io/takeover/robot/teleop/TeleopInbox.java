@@ -24,6 +24,7 @@ public final class TeleopInbox implements Teleop {
 
     private final Map<String, Entry> holds = new ConcurrentHashMap<>();
     private final Map<String, String> endedBecause = new ConcurrentHashMap<>();
+    private final Map<String, Long> handedBackAt = new ConcurrentHashMap<>(); // sender's clock
     private final Duration deadman;
     private final LongSupplier nanoClock;
     private final LongSupplier wallClockMillis;
@@ -47,11 +48,16 @@ public final class TeleopInbox implements Teleop {
         String operator = command.getOperatorId();
         long now = nanoClock.getAsLong();
         Entry current = live(robot, now);
+        long sentAt = command.getSentAt().toEpochMilli();
+        if (command.getKind() != TeleopKind.HANDBACK && sentAt < handedBackAt.getOrDefault(robot, Long.MIN_VALUE)) {
+            return false; // sent before the robot was handed back, delivered after: never takes it again
+        }
         if (command.getKind() == TeleopKind.HANDBACK) {
             if (current == null || !current.hold().operatorId().equals(operator)) {
                 return false;
             }
             holds.remove(robot);
+            handedBackAt.put(robot, sentAt);
             endedBecause.put(robot, command.getReason() == null ? "handed back at the console" : command.getReason());
             return true;
         }

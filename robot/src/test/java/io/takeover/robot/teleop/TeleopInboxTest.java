@@ -61,6 +61,18 @@ class TeleopInboxTest {
     }
 
     @Test
+    void aDriveSentBeforeTheHandBackButDeliveredAfterDoesNotTakeTheRobotAgain() {
+        inbox.accept(command("ana", TeleopKind.TAKEOVER));
+        TeleopCommand late = command("ana", TeleopKind.DRIVE, 1f);
+        wall.addAndGet(20);
+        assertTrue(inbox.accept(command("ana", TeleopKind.HANDBACK)));
+        assertFalse(inbox.accept(late));
+        assertNull(inbox.hold("robot-2"));
+        wall.addAndGet(1000);
+        assertTrue(inbox.accept(command("ana", TeleopKind.TAKEOVER)), "a new takeover, sent later, does");
+    }
+
+    @Test
     void staleCommandsAreIgnored() {
         TeleopCommand old = command("ana", TeleopKind.TAKEOVER);
         wall.addAndGet(TeleopInbox.STALE.toMillis() + 1);

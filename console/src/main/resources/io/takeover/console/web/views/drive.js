@@ -13,8 +13,12 @@ export class Driver {
       e.preventDefault();
       if (e.type === 'keydown') this.pressed.add(e.key); else this.pressed.delete(e.key);
     };
+    // a key released while the page had no focus sends no keyup: let go of every key then
+    this.release = () => this.pressed.clear();
     window.addEventListener('keydown', this.onKey);
     window.addEventListener('keyup', this.onKey);
+    window.addEventListener('blur', this.release);
+    document.addEventListener('visibilitychange', this.release);
   }
 
   /** The action now: keys push an axis to its bound; a gamepad's sticks move each axis in proportion. */
@@ -45,5 +49,7 @@ export class Driver {
   stop() {
     window.removeEventListener('keydown', this.onKey);
     window.removeEventListener('keyup', this.onKey);
+    window.removeEventListener('blur', this.release);
+    document.removeEventListener('visibilitychange', this.release);
   }
 }

@@ -21,10 +21,11 @@ export function learningView(root) {
   const render = tasks => {
     const el = root.querySelector('#learning');
     if (tasks.length === 0) {
-      el.innerHTML = '<div class="card muted">No fleet statistics or releases yet: they appear once the label job '
-        + 'has counted a window of steps.</div>';
+      el.innerHTML = '<div class="card muted" id="learning-empty">No fleet statistics or releases yet: they appear '
+        + 'once the label job has counted a window of steps.</div>';
       return;
     }
+    el.querySelector('#learning-empty')?.remove();
     for (const t of tasks) {
       let card = el.querySelector(`[data-task="${CSS.escape(t.task)}"]`);
       if (!card) {
@@ -82,5 +83,5 @@ export function learningView(root) {
   });
   load();
   timer = setInterval(load, REFRESH_MS);
-  return { leave: () => clearInterval(timer) };
+  return { leave: () => { clearInterval(timer); charts.forEach(chart => chart.destroy()); } };
 }

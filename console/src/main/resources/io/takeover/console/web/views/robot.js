@@ -39,6 +39,8 @@ export function robotView(root, robot) {
   let driving = null;
   let inFlight = false;
   let drivable = true;
+  let driveRequest = Promise.resolve();
+  let heldSince = 0; // server time of our takeover: older fleet snapshots do not know of it
 
   const status = () => {
     const mine = line && line.heldAtConsoleBy === session.user;
@@ -52,6 +54,7 @@ export function robotView(root, robot) {
 
   const makePlots = () => {
     const el = $('robot-plots');
+    plots.forEach(({ plot }) => plot.destroy());
     el.innerHTML = '';
     const fields = [
       ...task.observationNames.map((n, i) => ({ title: n, pick: s => s.observation[i] })),
@@ -110,6 +113,7 @@ export function robotView(root, robot) {
   };
 
   const onFleet = view => {
+    if (view.now < heldSince) return;
     line = view.robots.find(r => r.line.robot === robot) || null;
     if (driving && line && line.heldAtConsoleBy !== session.user) stopDriving('the hold ended');
     status();
@@ -121,13 +125,9 @@ export function robotView(root, robot) {
     driving = setInterval(async () => {
       if (inFlight) return;
       inFlight = true;
-      try {
-        await api(`/api/robots/${encodeURIComponent(robot)}/drive`, { action: driver.action() });
-      } catch (e) {
-        $('robot-error').textContent = e.message;
-      } finally {
-        inFlight = false;
-      }
+      driveRequest = api(`/api/robots/${encodeURIComponent(robot)}/drive`, { action: driver.action() })
+        .catch(e => { $('robot-error').textContent = e.message; })
+        .finally(() => { inFlight = false; });
     }, DRIVE_EVERY_MS);
   };
 
@@ -141,11 +141,17 @@ export function robotView(root, robot) {
 
   $('takeover').onclick = async () => {
     $('robot-error').textContent = '';
+    if (!task) {
+      $('robot-error').textContent = `The console does not know ${robot}'s task yet (no registration seen): `
+        + 'it cannot tell which actions it takes. Try again in a moment.';
+      return;
+    }
     try {
       const held = await api(`/api/robots/${encodeURIComponent(robot)}/takeover`, { reason: 'at the console' });
       drivable = held.drivable;
+      heldSince = held.at;
       if (line) line.heldAtConsoleBy = session.user;
-      if (drivable && task) startDriving();
+      if (drivable) startDriving();
       else $('drive-hint').textContent = 'This robot is driven by its own teleop device; its steps say OPERATOR.';
       status();
     } catch (e) {
@@ -156,6 +162,7 @@ export function robotView(root, robot) {
   $('handback').onclick = async () => {
     $('robot-error').textContent = '';
     stopDriving();
+    await driveRequest; // the last drive command reaches the robot before the hand-back, never after
     try {
       await api(`/api/robots/${encodeURIComponent(robot)}/handback`, { reason: 'handed back at the console' });
       if (line) line.heldAtConsoleBy = null;
@@ -166,5 +173,5 @@ export function robotView(root, robot) {
   };
 
   subscribe(robot, { robot: onRobot, fleet: onFleet });
-  return { leave: () => stopDriving() };
+  return { leave: () => { stopDriving(); plots.forEach(({ plot }) => plot.destroy()); } };
 }
