@@ -115,25 +115,9 @@ class SimulatedRobotTest {
 
     @Test
     void underTheValueRuleTheOperatorControlsFourStepsAtATime() {
-        List<Step> steps = new ArrayList<>();
-        List<Intervention> interventions = new ArrayList<>();
-        RobotOutbox outbox = new RobotOutbox() {
-            @Override
-            public void step(Step step) {
-                steps.add(step);
-            }
-
-            @Override
-            public void intervention(Intervention intervention) {
-                interventions.add(intervention);
-            }
-
-            @Override
-            public void close() {}
-        };
         ScriptedOperator operator = ScriptedOperator.forTask("op", Pendulum.NAME,
                 OperatorSettings.DEFAULT.withValueRule(0.97), new Random(1));
-        SimulatedRobot robot = new SimulatedRobot("r", new Pendulum(), operator, robotId -> null, outbox, 2);
+        SimulatedRobot robot = new SimulatedRobot("r", new Pendulum(), operator, robotId -> null, recorder, 2);
         Instant now = Instant.ofEpochMilli(1_700_000_000_000L);
         for (int tick = 0; tick < 4 * Pendulum.MAX_STEPS; tick++) {
             robot.tick(now.plusMillis(tick));
