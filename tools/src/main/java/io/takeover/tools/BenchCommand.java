@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code takeover bench label}: figures, printed; never a timed test. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure a part of the pipeline.",
         subcommands = {BenchCommand.Label.class, BenchCommand.Replay.class, BenchCommand.Learner.class,
-                BenchCommand.Swap.class, BenchCommand.Releases.class})
+                BenchCommand.Swap.class, BenchCommand.Releases.class, BenchCommand.ConsoleFleet.class})
 public final class BenchCommand implements Runnable, Subcommand {
 
     @Override
@@ -53,6 +53,28 @@ public final class BenchCommand implements Runnable, Subcommand {
                 System.out.printf("label benchmark: %,d steps (observation %d, action %d), %d robots, parallelism %d, "
                         + "data in %s%n", steps, obs, act, robots, parallelism, dir);
                 new LabelBenchmark(dir, steps, robots, parallelism, obs, act, System.out).run();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "console", mixinStandardHelpOptions = true,
+            description = "The console taking a backlog of steps vs a bare follower decoding them; then its fleet "
+                    + "view over HTTP for that many robots.")
+    static final class ConsoleFleet implements java.util.concurrent.Callable<Integer> {
+
+        @Option(names = "--steps", defaultValue = "1000000", description = "Backlog steps (default ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--robots", defaultValue = "1000", description = "Robots (default ${DEFAULT-VALUE}).")
+        int robots;
+
+        @Override
+        public Integer call() throws Exception {
+            try (ScratchDir scratch = new ScratchDir()) {
+                System.out.printf("console benchmark: %,d steps of %,d robots, data in %s%n", steps, robots,
+                        scratch.path());
+                new io.takeover.tools.bench.ConsoleBenchmark(scratch.path(), steps, robots, System.out).run();
             }
             return 0;
         }

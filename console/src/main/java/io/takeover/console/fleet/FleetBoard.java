@@ -47,6 +47,7 @@ public final class FleetBoard {
     private final Map<String, TaskSpec> tasks = new TreeMap<>();
     private final OperatorBoard operators = new OperatorBoard();
     private final LongSupplier nanoClock;
+    private long stepsSeen;
 
     public FleetBoard() {
         this(System::nanoTime);
@@ -58,6 +59,12 @@ public final class FleetBoard {
 
     public synchronized void step(Step step) {
         robots.computeIfAbsent(step.getRobotId(), RobotState::new).step(step, nanoClock.getAsLong());
+        stepsSeen++;
+    }
+
+    /** Steps taken since the console started. */
+    public synchronized long stepsSeen() {
+        return stepsSeen;
     }
 
     public synchronized void intervention(Intervention iv) {

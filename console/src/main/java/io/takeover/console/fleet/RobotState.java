@@ -15,8 +15,8 @@ public final class RobotState {
 
     /** Steps a robot's risk is measured over. */
     static final int RISK_WINDOW_STEPS = 2000;
-    /** Steps kept for the robot view: 30 s at 20 Hz. */
-    static final int RECENT_STEPS = 600;
+    /** Steps kept for the robot view: its plots show 200 (10 s at 20 Hz). */
+    static final int RECENT_STEPS = 200;
     static final int RECENT_EPISODES = 20;
     static final int RECENT_TAKEOVERS = 20;
 

@@ -99,7 +99,7 @@ export function robotView(root, robot) {
         + `${esc(task.description || 'a registered task')}. Its fields are plotted on the right.</p>`;
     }
     steps.push(...detail.steps);
-    steps.splice(0, Math.max(0, steps.length - 600));
+    steps.splice(0, Math.max(0, steps.length - WINDOW));
     const l = detail.line;
     $('robot-line').innerHTML = `${esc(l.task)} · policy v${l.version} · episode ${esc(l.episode)} step ${l.step}`
       + ` · takeover risk ${l.risk.toFixed(1)} per 1k steps · last step ${ago(l.sinceLastStepMillis)} ago`;
