@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * @param port          its HTTP port (0: any free port)
  * @param usersFile     who may sign in, with which roles ({@link io.takeover.console.auth.UsersFile})
  * @param teleopRobots  globs of robot ids that obey teleoperation (comma-separated; {@code *} any
- *                      run of characters; empty: none). The simulated fleet's are {@code robot-*}.
+ *                      run of characters; empty: none). The simulated fleets' are {@code robot-*}
+ *                      ({@code takeover local}) and {@code sim-*} ({@code takeover fleet}).
  *                      For other robots the console writes the interventions itself.
  * @param history       how far back the live picture starts when the console starts
  * @param sessionLifetime how long a sign-in lasts
@@ -25,7 +26,7 @@ public record ConsoleSettings(KafkaConnection kafka, String bind, int port, Path
         Duration history, Duration sessionLifetime) {
 
     public static final int DEFAULT_PORT = 8080;
-    public static final String DEFAULT_TELEOP_ROBOTS = "robot-*";
+    public static final String DEFAULT_TELEOP_ROBOTS = "robot-*,sim-*";
     public static final Duration DEFAULT_HISTORY = Duration.ofMinutes(10);
 
     public ConsoleSettings {

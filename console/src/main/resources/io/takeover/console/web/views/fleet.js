@@ -1,5 +1,7 @@
-// Fleet view: every robot heard from, ranked by need of help, filterable by task and version.
+// Fleet view: every robot heard from, ranked by need of help, filterable by id, task and version.
 import { esc, ago, subscribe } from '../app.js';
+
+const SHOWN = 100; // rows drawn; a large fleet is narrowed with the filters
 
 export function controllerTag(row) {
   const line = row.line;
@@ -12,6 +14,7 @@ export function fleetView(root) {
   root.innerHTML = `
     <div class="card">
       <div class="filters">
+        <label>Robot <input id="filter-robot" placeholder="id contains…" size="14"></label>
         <label>Task <select id="filter-task"><option value="">all</option></select></label>
         <label>Version <select id="filter-version"><option value="">all</option></select></label>
         <span id="fleet-count" class="muted"></span>
@@ -26,6 +29,7 @@ export function fleetView(root) {
     </div>`;
   const task = root.querySelector('#filter-task');
   const version = root.querySelector('#filter-version');
+  const robotFilter = root.querySelector('#filter-robot');
   let last = null;
   const options = (select, values) => {
     const chosen = select.value;
@@ -37,10 +41,12 @@ export function fleetView(root) {
     options(task, view.tasks);
     options(version, [...new Set(view.robots.map(r => r.line.version))].sort((a, b) => a - b));
     const rows = view.robots.filter(r => (!task.value || r.line.task === task.value)
-      && (!version.value || String(r.line.version) === version.value));
+      && (!version.value || String(r.line.version) === version.value)
+      && (!robotFilter.value || r.line.robot.includes(robotFilter.value.trim())));
     const online = rows.filter(r => r.line.online).length;
-    root.querySelector('#fleet-count').textContent = `${online} online of ${rows.length} shown`;
-    root.querySelector('#fleet tbody').innerHTML = rows.map(r => {
+    root.querySelector('#fleet-count').textContent = `${online} online of ${rows.length}`
+      + (rows.length > SHOWN ? `; the ${SHOWN} most at risk shown, filter to see others` : '');
+    root.querySelector('#fleet tbody').innerHTML = rows.slice(0, SHOWN).map(r => {
       const l = r.line;
       return `<tr data-robot="${esc(l.robot)}" class="${l.online ? '' : 'offline'} ${l.needsHelp ? 'help' : ''}">
         <td><a href="#/robot/${encodeURIComponent(l.robot)}">${esc(l.robot)}</a></td>
@@ -51,6 +57,6 @@ export function fleetView(root) {
         <td>${l.online ? ago(l.sinceLastStepMillis) + ' ago' : 'offline'}</td><td class="num">${l.step}</td></tr>`;
     }).join('');
   };
-  task.onchange = version.onchange = () => last && render(last);
+  task.onchange = version.onchange = robotFilter.oninput = () => last && render(last);
   subscribe(null, { fleet: render });
 }

@@ -151,8 +151,18 @@ export function robotView(root, robot) {
       drivable = held.drivable;
       heldSince = held.at;
       if (line) line.heldAtConsoleBy = session.user;
-      if (drivable) startDriving();
-      else $('drive-hint').textContent = 'This robot is driven by its own teleop device; its steps say OPERATOR.';
+      if (drivable) {
+        startDriving();
+        // a robot that obeys writes its TAKEOVER at its next step; one that does not never will
+        setTimeout(() => {
+          if (driving && line && line.line.controller !== session.user) {
+            $('robot-error').textContent = `${robot} has not taken the takeover 3 s after it was sent: it may not `
+              + 'obey teleoperation (the console\'s --teleop-robots names it). Hand it back.';
+          }
+        }, 3000);
+      } else {
+        $('drive-hint').textContent = 'This robot is driven by its own teleop device; its steps say OPERATOR.';
+      }
       status();
     } catch (e) {
       $('robot-error').textContent = e.message;
