@@ -91,8 +91,7 @@ public final class FleetBoard {
         long now = nanoClock.getAsLong();
         robots.values().removeIf(r -> r.last == null ? false : now - r.lastSeenNanos > FORGET_AFTER.toNanos());
         List<RobotState> heard = robots.values().stream().filter(r -> r.last != null).toList();
-        double[] risks = heard.stream().mapToDouble(RobotState::risk).sorted().toArray();
-        double median = risks.length == 0 ? 0 : risks[risks.length / 2];
+        double median = medianRisk();
         List<RobotLine> lines = new ArrayList<>();
         for (RobotState r : heard) {
             lines.add(line(r, median, now));
@@ -106,9 +105,8 @@ public final class FleetBoard {
         if (r == null || r.last == null) {
             return Optional.empty();
         }
-        double[] risks = robots.values().stream().mapToDouble(RobotState::risk).sorted().toArray();
         TaskSpec spec = tasks.get(r.task);
-        return Optional.of(new RobotDetail(line(r, risks[risks.length / 2], nanoClock.getAsLong()),
+        return Optional.of(new RobotDetail(line(r, medianRisk(), nanoClock.getAsLong()),
                 spec == null ? null : TaskView.of(spec), r.stepsAfter(afterSeq), r.events(), r.episodes()));
     }
 
@@ -130,6 +128,13 @@ public final class FleetBoard {
 
     public synchronized Map<String, TaskSpec> tasks() {
         return new TreeMap<>(tasks);
+    }
+
+    /** The median takeover risk of the robots heard from: what "needs help" is measured against. */
+    private double medianRisk() {
+        double[] risks = robots.values().stream().filter(r -> r.last != null).mapToDouble(RobotState::risk).sorted()
+                .toArray();
+        return risks.length == 0 ? 0 : risks[risks.length / 2];
     }
 
     private static RobotLine line(RobotState r, double median, long now) {

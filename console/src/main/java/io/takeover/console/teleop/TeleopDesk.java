@@ -40,7 +40,7 @@ public final class TeleopDesk {
     }
 
     /** An operator's hold on a robot as this console knows it. */
-    public record Hold(String operator, boolean teleop, long sinceMillis, long lastCommandNanos) {}
+    public record Hold(String operator, boolean teleop, long lastCommandNanos) {}
 
     /** A hold of a teleoperated robot with no command for this long has been let go by the robot itself. */
     private static final Duration TELEOP_DEADMAN = Duration.ofSeconds(3);
@@ -71,7 +71,7 @@ public final class TeleopDesk {
         } else {
             writer.intervention(intervention(last, operator, InterventionKind.TAKEOVER, reason));
         }
-        Hold hold = new Hold(operator, teleop, System.currentTimeMillis(), System.nanoTime());
+        Hold hold = new Hold(operator, teleop, System.nanoTime());
         holds.put(robot, hold);
         return hold;
     }
@@ -94,7 +94,7 @@ public final class TeleopDesk {
             }
         }
         writer.drive(command(robot, operator, TeleopKind.DRIVE, action, null));
-        holds.put(robot, new Hold(operator, true, hold.sinceMillis(), System.nanoTime()));
+        holds.put(robot, new Hold(operator, true, System.nanoTime()));
     }
 
     /**
@@ -106,10 +106,8 @@ public final class TeleopDesk {
         if (hold.teleop()) {
             writer.command(command(robot, operator, TeleopKind.HANDBACK, List.of(), reason));
         } else {
-            java.util.Optional<Step> last = fleet.lastStep(robot);
-            if (last.isPresent()) {
-                writer.intervention(intervention(last.get(), operator, InterventionKind.HANDBACK, reason));
-            }
+            fleet.lastStep(robot).ifPresent(last ->
+                    writer.intervention(intervention(last, operator, InterventionKind.HANDBACK, reason)));
         }
         holds.remove(robot);
     }
@@ -141,9 +139,8 @@ public final class TeleopDesk {
     }
 
     private Step online(String robot) {
-        Step last = fleet.lastStep(robot).orElseThrow(() -> new Refused(404, "no robot " + robot
+        return fleet.lastStep(robot).orElseThrow(() -> new Refused(404, "no robot " + robot
                 + " has sent a step that this console has seen"));
-        return last;
     }
 
     private static TeleopCommand command(String robot, String operator, TeleopKind kind, List<Float> action,

@@ -50,20 +50,19 @@ final class Access {
     /** Whether the credentials of this request still sign someone in: live streams end with their session. */
     java.util.function.BooleanSupplier stillValid(Context ctx) {
         String auth = ctx.header("Authorization");
-        if (auth != null && auth.startsWith("Bearer ")) {
-            String token = auth.substring(7).strip();
-            return () -> users.byToken(token).isPresent();
-        }
-        String id = ctx.cookie(COOKIE);
-        return () -> sessions.find(id).isPresent();
+        String cookie = ctx.cookie(COOKIE);
+        return () -> sessionOf(auth, cookie).isPresent();
     }
 
     Optional<Sessions.Session> sessionOf(Context ctx) {
-        String auth = ctx.header("Authorization");
-        if (auth != null && auth.startsWith("Bearer ")) {
-            return users.byToken(auth.substring(7).strip()).map(sessions::forToken);
+        return sessionOf(ctx.header("Authorization"), ctx.cookie(COOKIE));
+    }
+
+    private Optional<Sessions.Session> sessionOf(String authorization, String cookie) {
+        if (authorization != null && authorization.startsWith("Bearer ")) {
+            return users.byToken(authorization.substring(7).strip()).map(sessions::forToken);
         }
-        return sessions.find(ctx.cookie(COOKIE));
+        return sessions.find(cookie);
     }
 
     static Sessions.Session session(Context ctx) {

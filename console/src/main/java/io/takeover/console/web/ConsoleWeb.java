@@ -214,10 +214,14 @@ public final class ConsoleWeb implements AutoCloseable {
 
     private record Drive(List<Float> action) {}
 
+    /** The reason a request gives; its body may be empty. */
+    private static String reasonIn(Context ctx) {
+        return ctx.body().isBlank() ? null : ctx.bodyAsClass(Reason.class).reason();
+    }
+
     private void takeover(Context ctx) {
         String operator = Access.session(ctx).user();
-        Reason body = ctx.body().isBlank() ? new Reason(null) : ctx.bodyAsClass(Reason.class);
-        TeleopDesk.Hold hold = desk.takeover(ctx.pathParam("robot"), operator, body.reason());
+        TeleopDesk.Hold hold = desk.takeover(ctx.pathParam("robot"), operator, reasonIn(ctx));
         LOG.info("{} took over {} at the console", operator, ctx.pathParam("robot"));
         ctx.json(Map.of("robot", ctx.pathParam("robot"), "operator", operator, "drivable", hold.teleop(),
                 "at", System.currentTimeMillis()));
@@ -234,8 +238,7 @@ public final class ConsoleWeb implements AutoCloseable {
 
     private void handback(Context ctx) {
         String operator = Access.session(ctx).user();
-        Reason body = ctx.body().isBlank() ? new Reason(null) : ctx.bodyAsClass(Reason.class);
-        desk.handback(ctx.pathParam("robot"), operator, body.reason());
+        desk.handback(ctx.pathParam("robot"), operator, reasonIn(ctx));
         LOG.info("{} handed {} back at the console", operator, ctx.pathParam("robot"));
         ctx.status(204);
     }
@@ -253,9 +256,8 @@ public final class ConsoleWeb implements AutoCloseable {
     }
 
     private synchronized void rollback(Context ctx) {
-        Reason body = ctx.body().isBlank() ? new Reason(null) : ctx.bodyAsClass(Reason.class);
         Release release = Releases.rollback(learning.book(ctx.pathParam("task")), Access.session(ctx).user(),
-                reason(body.reason(), "rolled back at the console"));
+                reason(reasonIn(ctx), "rolled back at the console"));
         write(ctx, release);
     }
 

@@ -1,13 +1,12 @@
 package io.takeover.local;
 
 import io.takeover.console.auth.Credentials;
+import io.takeover.console.auth.SecretFile;
 import io.takeover.console.auth.UsersFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
@@ -33,7 +32,7 @@ record ConsoleSignIn(Path usersFile, Optional<String> password) {
         UsersFile users = UsersFile.read(usersFile);
         if (users.isEmpty()) {
             String password = newPassword();
-            write(signIn, password + "\n"); // first: a users file never holds a password nobody can read
+            SecretFile.write(signIn, password + "\n", "the console's sign-in"); // first: a users file never holds a password nobody can read
             users.put(USER, UsersFile.roles("operator,mlops"), Credentials.hashPassword(password));
             return new ConsoleSignIn(usersFile, Optional.of(password));
         }
@@ -60,19 +59,6 @@ record ConsoleSignIn(Path usersFile, Optional<String> password) {
                     : Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the console's sign-in " + file, e);
-        }
-    }
-
-    private static void write(Path file, String content) {
-        try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, content);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the console's sign-in " + file, e);
         }
     }
 }

@@ -1,15 +1,12 @@
 package io.takeover.local;
 
+import io.takeover.console.auth.SecretFile;
 import io.takeover.kafka.EmbeddedKafka;
 import io.takeover.schemas.Topics;
 import io.takeover.schemas.kafka.KafkaAccess;
 import io.takeover.schemas.kafka.KafkaAccess.Part;
 import io.takeover.schemas.kafka.KafkaConnection;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.EnumMap;
@@ -110,13 +107,6 @@ public record PartConnections(KafkaConnection admin, Map<Part, KafkaConnection> 
     }
 
     private static void write(Path file, String content) {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, content);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write client properties " + file, e);
-        }
+        SecretFile.write(file, content, "client properties");
     }
 }

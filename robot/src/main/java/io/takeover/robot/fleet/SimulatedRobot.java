@@ -48,7 +48,8 @@ public final class SimulatedRobot {
     private String episodeId;
     private long step;
     private float[] obs;
-    private volatile String consoleOperator; // read by metrics on another thread; who holds the robot from the console, as announced in this episode
+    // who holds the robot from the console, as announced in this episode; metrics read it on another thread
+    private volatile String consoleOperator;
 
     public SimulatedRobot(String robotId, Environment env, ScriptedOperator operator, PolicySource policies,
             RobotOutbox outbox, long seed) {
